@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ComputeServices
+{
+    /// <summary>
+    /// One place that holds compute services: the local inventory file or a remote Nova.
+    /// The cmdlets only ever talk to this interface.
+    /// </summary>
+    public interface IComputeServiceBackend : IDisposable
+    {
+        /// <summary>A short description for messages and the <c>Source</c> property: the file path or the endpoint.</summary>
+        string Description { get; }
+
+        /// <summary>Lists services, filtered server-side by exact host and binary, as Nova does.</summary>
+        Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken);
+
+        /// <summary>Finds exactly one service, or throws ServiceNotFound / AmbiguousService / InvalidServiceId.</summary>
+        Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken);
+
+        /// <summary>Applies one change to one resolved service and returns it as it is afterwards.</summary>
+        Task<ComputeService> UpdateAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken);
+
+        /// <summary>Deletes one resolved service, or throws ServiceHostingInstances / ServiceHasInProgressMigrations.</summary>
+        Task DeleteAsync(ComputeService service, CancellationToken cancellationToken);
+
+        /// <summary>Reports what would block deleting the service, without deleting anything.</summary>
+        Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken);
+    }
+}

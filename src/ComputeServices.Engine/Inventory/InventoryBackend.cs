@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ComputeServices.Rules;
+
+namespace ComputeServices.Inventory
+{
+    /// <summary>The local JSON inventory: a small Nova that answers as <c>os-services</c> does at microversion 2.53+.</summary>
+    public sealed class InventoryBackend : IComputeServiceBackend
+    {
+        private readonly InventoryFile _file;
+        private readonly Func<DateTime> _utcNow;
+
+        public InventoryBackend(string path, Func<DateTime>? utcNow = null)
+            : this(new InventoryFile(path), utcNow)
+        {
+        }
+
+        public InventoryBackend(InventoryFile file, Func<DateTime>? utcNow = null)
+        {
+            _file = file;
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        }
+
+        public string Description => _file.Path;
+        public InventoryFile File => _file;
+
+        public Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken)
+        {
+            var document = _file.Read();
+            var now = _utcNow();
+            IReadOnlyList<ComputeService> result = document.Services
+                .Where(s => !ServiceRules.HiddenBinaries.Contains(s.Binary))
+                .Where(s => query.Host == null || string.Equals(s.Host, query.Host, StringComparison.Ordinal))
+                .Where(s => query.Binary == null || string.Equals(s.Binary, query.Binary, StringComparison.Ordinal))
+                .Select(s => Render(document, s, now))
+                .ToList();
+            return Task.FromResult(result);
+        }
+
+        public Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
+        {
+            var document = _file.Read();
+            return Task.FromResult(Render(document, Find(document, reference), _utcNow()));
+        }
+
+        public Task<ComputeService> UpdateAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken)
+        {
+            ServiceRules.ValidateChange(change);
+            var updated = _file.Update(document =>
+            {
+                var record = FindForUpdate(document, service);
+                var current = Render(document, record, _utcNow());
+                ServiceRules.EnsureUpdatable(current);
+                if (change.ForcedDown == false && HasDoneEvacuations(document, record.Host))
+                    throw ServiceRules.PendingEvacuations(current);
+
+                if (change.Status == ServiceStatus.Enabled)
+                {
+                    record.Disabled = false;
+                    record.DisabledReason = null;
+                }
+                else if (change.Status == ServiceStatus.Disabled)
+                {
+                    record.Disabled = true;
+                    record.DisabledReason = change.DisabledReason;
+                }
+                if (change.ForcedDown.HasValue) record.ForcedDown = change.ForcedDown.Value;
+                record.UpdatedAt = Truncate(_utcNow());
+                return Render(document, record, _utcNow());
+            }, cancellationToken);
+            return Task.FromResult(updated);
+        }
+
+        public Task DeleteAsync(ComputeService service, CancellationToken cancellationToken)
+        {
+            _file.Update(document =>
+            {
+                var record = FindForDelete(document, service);
+                if (string.Equals(record.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
+                {
+                    var check = Check(document, record);
+                    if (check.Instances.Count > 0) throw ServiceRules.HostingInstances(check.Service, check.Instances);
+                    if (check.Migrations.Count > 0) throw ServiceRules.InProgressMigrations(check.Service, check.Migrations);
+
+                    // Nova's cleanup for a deleted compute: it leaves every aggregate, and its compute nodes go with it.
+                    foreach (var aggregate in document.Aggregates)
+                        aggregate.Hosts.RemoveAll(h => string.Equals(h, record.Host, StringComparison.Ordinal));
+                    document.ComputeNodes.RemoveAll(n => string.Equals(n.Host, record.Host, StringComparison.Ordinal));
+                }
+                document.Services.Remove(record);
+                return true;
+            }, cancellationToken);
+            return Task.CompletedTask;
+        }
+
+        public Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken)
+        {
+            var document = _file.Read();
+            var record = FindForDelete(document, service);
+            return Task.FromResult(Check(document, record));
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private RemovalCheck Check(InventoryDocument document, ServiceRecord record)
+        {
+            var rendered = Render(document, record, _utcNow());
+            if (!string.Equals(record.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
+                return new RemovalCheck(rendered, Array.Empty<InstanceSummary>(), Array.Empty<MigrationSummary>());
+
+            var instances = document.Instances
+                .Where(i => string.Equals(i.Host, record.Host, StringComparison.Ordinal))
+                .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState))
+                .ToList();
+
+            // Nova checks per compute node, and skips the check when the host has no compute node (bug 1860312).
+            var nodes = document.ComputeNodes
+                .Where(n => string.Equals(n.Host, record.Host, StringComparison.Ordinal))
+                .Select(n => n.HypervisorHostname)
+                .ToList();
+            var migrations = new List<MigrationSummary>();
+            foreach (var m in document.Migrations.Where(m => ServiceRules.IsInProgress(m.Status)))
+            {
+                var isSource = string.Equals(m.SourceCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.SourceNode ?? "");
+                var isDestination = string.Equals(m.DestCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.DestNode ?? "");
+                if (isSource || isDestination)
+                    migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "",
+                        isSource ? "source" : "destination"));
+            }
+            return new RemovalCheck(rendered, instances, migrations);
+        }
+
+        private static bool HasDoneEvacuations(InventoryDocument document, string host)
+            => document.Migrations.Any(m => m.Status == "done" && m.MigrationType == "evacuation"
+                && string.Equals(m.SourceCompute, host, StringComparison.Ordinal));
+
+        private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now)
+        {
+            var settings = document.Settings;
+            var zones = document.Aggregates
+                .Where(a => a.Hosts.Contains(s.Host) && a.Metadata.TryGetValue("availability_zone", out var az) && !string.IsNullOrEmpty(az))
+                .Select(a => a.Metadata["availability_zone"]);
+            return new ComputeService(
+                s.Uuid,
+                s.Binary,
+                s.Host,
+                ServiceRules.DeriveZone(s.Binary, zones, settings.DefaultAvailabilityZone, settings.InternalServiceAvailabilityZone),
+                s.Disabled ? ServiceStatus.Disabled : ServiceStatus.Enabled,
+                ServiceRules.DeriveState(s.ForcedDown, s.LastSeenUp, s.CreatedAt, now, TimeSpan.FromSeconds(settings.ServiceDownTime)),
+                s.ForcedDown,
+                s.DisabledReason,
+                s.UpdatedAt ?? s.CreatedAt,
+                _file.Path);
+        }
+
+        private static ServiceRecord Find(InventoryDocument document, ServiceRef reference)
+        {
+            if (reference.IsById) return FindById(document, reference.Id!, update: false);
+            var record = document.Services.FirstOrDefault(s =>
+                !ServiceRules.HiddenBinaries.Contains(s.Binary)
+                && string.Equals(s.Host, reference.Host, StringComparison.Ordinal)
+                && string.Equals(s.Binary, reference.Binary, StringComparison.Ordinal));
+            if (record != null) return record;
+            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
+                $"Could not find binary {reference.Binary} on host {reference.Host}.")
+            {
+                Target = reference,
+                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+            };
+        }
+
+        private static ServiceRecord FindForUpdate(InventoryDocument document, ComputeService service)
+            => FindById(document, service.Id ?? "", update: true);
+
+        private static ServiceRecord FindForDelete(InventoryDocument document, ComputeService service)
+            => FindById(document, service.Id ?? "", update: false);
+
+        private static ServiceRecord FindById(InventoryDocument document, string id, bool update)
+        {
+            ServiceRecord? record;
+            if (Guid.TryParse(id, out var uuid))
+                record = document.Services.FirstOrDefault(s => Guid.TryParse(s.Uuid, out var u) && u == uuid);
+            else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
+                record = document.Services.FirstOrDefault(s => s.Id == legacy);
+            else
+                throw new ComputeServiceException(ErrorIds.InvalidServiceId, FailureKind.InvalidArgument,
+                    $"Invalid service id '{id}': expected a UUID or an integer id.")
+                {
+                    Target = id,
+                    RecommendedAction = "Pass the Id that Get-ComputeService shows, or identify the service by -HostName and -Binary.",
+                };
+
+            if (record != null && !ServiceRules.HiddenBinaries.Contains(record.Binary)) return record;
+            // Nova words the two 404s differently (ServiceNotFound vs the delete controller's own text).
+            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
+                update ? $"Service {id} could not be found." : $"Service {id} not found.")
+            {
+                Target = id,
+                RecommendedAction = "List the services with Get-ComputeService; the service may already have been deleted.",
+            };
+        }
+
+        private static DateTime Truncate(DateTime value)
+            => new DateTime(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+    }
+}

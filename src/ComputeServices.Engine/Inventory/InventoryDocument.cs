@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ComputeServices.Inventory
+{
+    // The inventory file, field for field. Names follow Nova's own (snake_case) so that a Nova operator
+    // reads the file without a glossary. Unknown properties are kept on every record and written back,
+    // so a newer tool's additions are never lost by an older one.
+
+    public sealed class InventoryDocument
+    {
+        public const int CurrentSchemaVersion = 1;
+
+        [JsonPropertyName("schema_version")] public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+        [JsonPropertyName("settings")] public InventorySettings Settings { get; set; } = new InventorySettings();
+        [JsonPropertyName("services")] public List<ServiceRecord> Services { get; set; } = new List<ServiceRecord>();
+        [JsonPropertyName("compute_nodes")] public List<ComputeNodeRecord> ComputeNodes { get; set; } = new List<ComputeNodeRecord>();
+        [JsonPropertyName("instances")] public List<InstanceRecord> Instances { get; set; } = new List<InstanceRecord>();
+        [JsonPropertyName("migrations")] public List<MigrationRecord> Migrations { get; set; } = new List<MigrationRecord>();
+        [JsonPropertyName("aggregates")] public List<AggregateRecord> Aggregates { get; set; } = new List<AggregateRecord>();
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class InventorySettings
+    {
+        /// <summary>Seconds since the last heartbeat after which a service is down (Nova's service_down_time, default 60).</summary>
+        [JsonPropertyName("service_down_time")] public long ServiceDownTime { get; set; } = 60;
+        [JsonPropertyName("default_availability_zone")] public string DefaultAvailabilityZone { get; set; } = "nova";
+        [JsonPropertyName("internal_service_availability_zone")] public string InternalServiceAvailabilityZone { get; set; } = "internal";
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class ServiceRecord
+    {
+        /// <summary>The legacy integer id that Nova shows below microversion 2.53.</summary>
+        [JsonPropertyName("id")] public long Id { get; set; }
+        [JsonPropertyName("uuid")] public string Uuid { get; set; } = "";
+        [JsonPropertyName("binary")] public string Binary { get; set; } = "";
+        [JsonPropertyName("host")] public string Host { get; set; } = "";
+        [JsonPropertyName("disabled")] public bool Disabled { get; set; }
+        [JsonPropertyName("disabled_reason")] public string? DisabledReason { get; set; }
+        [JsonPropertyName("forced_down")] public bool ForcedDown { get; set; }
+        /// <summary>The last heartbeat (UTC).</summary>
+        [JsonPropertyName("last_seen_up")] public DateTime? LastSeenUp { get; set; }
+        [JsonPropertyName("created_at")] public DateTime? CreatedAt { get; set; }
+        [JsonPropertyName("updated_at")] public DateTime? UpdatedAt { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class ComputeNodeRecord
+    {
+        [JsonPropertyName("uuid")] public string Uuid { get; set; } = "";
+        [JsonPropertyName("host")] public string Host { get; set; } = "";
+        [JsonPropertyName("hypervisor_hostname")] public string HypervisorHostname { get; set; } = "";
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class InstanceRecord
+    {
+        [JsonPropertyName("uuid")] public string Uuid { get; set; } = "";
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("host")] public string? Host { get; set; }
+        [JsonPropertyName("node")] public string? Node { get; set; }
+        [JsonPropertyName("vm_state")] public string? VmState { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class MigrationRecord
+    {
+        [JsonPropertyName("uuid")] public string Uuid { get; set; } = "";
+        [JsonPropertyName("instance_uuid")] public string? InstanceUuid { get; set; }
+        [JsonPropertyName("migration_type")] public string? MigrationType { get; set; }
+        [JsonPropertyName("status")] public string Status { get; set; } = "";
+        [JsonPropertyName("source_compute")] public string? SourceCompute { get; set; }
+        [JsonPropertyName("source_node")] public string? SourceNode { get; set; }
+        [JsonPropertyName("dest_compute")] public string? DestCompute { get; set; }
+        [JsonPropertyName("dest_node")] public string? DestNode { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+
+    public sealed class AggregateRecord
+    {
+        [JsonPropertyName("uuid")] public string? Uuid { get; set; }
+        [JsonPropertyName("name")] public string Name { get; set; } = "";
+        [JsonPropertyName("hosts")] public List<string> Hosts { get; set; } = new List<string>();
+        [JsonPropertyName("metadata")] public Dictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    }
+}

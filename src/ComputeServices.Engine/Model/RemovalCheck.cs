@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+
+namespace ComputeServices
+{
+    /// <summary>What would stop Nova from deleting one service, found before anything is deleted.</summary>
+    public sealed class RemovalCheck
+    {
+        public RemovalCheck(ComputeService service, IReadOnlyList<InstanceSummary> instances, IReadOnlyList<MigrationSummary> migrations)
+        {
+            Service = service;
+            Instances = instances;
+            Migrations = migrations;
+        }
+
+        public ComputeService Service { get; }
+        public IReadOnlyList<InstanceSummary> Instances { get; }
+        public IReadOnlyList<MigrationSummary> Migrations { get; }
+        public bool CanRemove => Instances.Count == 0 && Migrations.Count == 0;
+    }
+
+    public sealed class InstanceSummary
+    {
+        public InstanceSummary(string id, string? name, string? state)
+        {
+            Id = id;
+            Name = name;
+            State = state;
+        }
+
+        public string Id { get; }
+        public string? Name { get; }
+        public string? State { get; }
+        public override string ToString() => string.IsNullOrEmpty(Name) ? Id : $"{Name} ({Id})";
+    }
+
+    public sealed class MigrationSummary
+    {
+        public MigrationSummary(string id, string status, string? migrationType, string sourceHost, string destinationHost, string role)
+        {
+            Id = id;
+            Status = status;
+            MigrationType = migrationType;
+            SourceHost = sourceHost;
+            DestinationHost = destinationHost;
+            Role = role;
+        }
+
+        public string Id { get; }
+        public string Status { get; }
+        public string? MigrationType { get; }
+        public string SourceHost { get; }
+        public string DestinationHost { get; }
+        /// <summary><c>source</c> or <c>destination</c>: the part the service's host plays in the migration.</summary>
+        public string Role { get; }
+        public override string ToString() => $"{MigrationType ?? "migration"} {Id} ({Status}) {SourceHost} -> {DestinationHost}";
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace ComputeServices
+{
+    /// <summary>How a caller names one service: by id, or by host and binary.</summary>
+    public sealed class ServiceRef
+    {
+        private ServiceRef(string? id, string? host, string? binary)
+        {
+            Id = id;
+            Host = host;
+            Binary = binary;
+        }
+
+        public string? Id { get; }
+        public string? Host { get; }
+        public string? Binary { get; }
+        public bool IsById => Id != null;
+
+        public static ServiceRef ById(string id)
+        {
+            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A service id must not be empty.", nameof(id));
+            return new ServiceRef(id.Trim(), null, null);
+        }
+
+        public static ServiceRef ByHost(string host, string? binary = null)
+        {
+            if (string.IsNullOrWhiteSpace(host)) throw new ArgumentException("A host name must not be empty.", nameof(host));
+            return new ServiceRef(null, host.Trim(), string.IsNullOrWhiteSpace(binary) ? ServiceBinaries.Compute : binary!.Trim());
+        }
+
+        public override string ToString() => IsById ? Id! : $"{Binary}@{Host}";
+    }
+}

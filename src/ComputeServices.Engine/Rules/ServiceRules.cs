@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ComputeServices.Rules
+{
+    /// <summary>
+    /// Nova's os-services rules, written once. The local inventory enforces all of them; against a remote Nova
+    /// only the request checks run before sending, and the server's answer stays authoritative.
+    /// </summary>
+    public static class ServiceRules
+    {
+        public const int MaxReasonLength = 255;
+
+        /// <summary>Migration statuses that no longer block a delete (Nova's migration_get_in_progress_by_host_and_node).</summary>
+        public static readonly IReadOnlyCollection<string> TerminalMigrationStatuses =
+            new HashSet<string>(StringComparer.Ordinal) { "confirmed", "reverted", "error", "failed", "completed", "cancelled", "done" };
+
+        /// <summary>Binaries Nova never lists (they do not heartbeat, bug 1543625).</summary>
+        public static readonly IReadOnlyCollection<string> HiddenBinaries =
+            new HashSet<string>(StringComparer.Ordinal) { "nova-osapi_compute", "nova-metadata" };
+
+        public const string HostingInstancesMessage =
+            "Unable to delete compute service that is hosting instances. Migrate or delete the instances first.";
+        public const string InProgressMigrationsMessage =
+            "Unable to delete compute service that has in-progress migrations. Complete the migrations or delete the instances first.";
+
+        /// <summary>The request checks of Nova's update schema and <c>_update_v253</c> that need no server state.</summary>
+        public static void ValidateChange(ServiceChange change)
+        {
+            if (change.Status != null && change.Status != ServiceStatus.Enabled && change.Status != ServiceStatus.Disabled)
+                throw Invalid("status", $"Invalid status '{change.Status}': it must be '{ServiceStatus.Enabled}' or '{ServiceStatus.Disabled}'.");
+            if (change.DisabledReason != null)
+            {
+                if (change.DisabledReason.Length < 1 || change.DisabledReason.Length > MaxReasonLength)
+                    throw Invalid("disabled_reason",
+                        $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {change.DisabledReason.Length}.");
+                if (change.Status == ServiceStatus.Enabled)
+                    throw Invalid("disabled_reason", "Specifying 'disabled_reason' with status 'enabled' is invalid.");
+            }
+            if (change.Status == null && !change.ForcedDown.HasValue)
+                throw Invalid("status", "No updates were requested. Fields 'status' or 'forced_down' should be specified.");
+        }
+
+        /// <summary>Only nova-compute services can be updated (Nova bug 1805164).</summary>
+        public static void EnsureUpdatable(ComputeService service)
+        {
+            if (!string.Equals(service.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
+                throw new ComputeServiceException(ErrorIds.ServiceUpdateNotSupported, FailureKind.InvalidOperation,
+                    $"Updating a {service.Binary} service is not supported. Only nova-compute services can be updated.")
+                {
+                    Target = service,
+                    RecommendedAction = "Only nova-compute services can be enabled, disabled or forced down; stop or reconfigure the process instead.",
+                };
+        }
+
+        /// <summary>Nova refuses to force a host back up while 'done' evacuations from it remain (bug 1922053).</summary>
+        public static ComputeServiceException PendingEvacuations(ComputeService service)
+            => new ComputeServiceException(ErrorIds.ServiceHasPendingEvacuations, FailureKind.InvalidOperation,
+                $"Unable to force up host {service.Host} as `done` evacuation migration records remain associated with the host. " +
+                "Ensure the compute service has been restarted, allowing these records to move to `completed` before retrying this request.")
+            {
+                Target = service,
+                RecommendedAction = $"Restart nova-compute on {service.Host} so its evacuation records complete, then retry.",
+            };
+
+        public static ComputeServiceException HostingInstances(ComputeService service, IEnumerable<InstanceSummary>? instances = null)
+        {
+            var list = instances?.ToList();
+            return new ComputeServiceException(ErrorIds.ServiceHostingInstances, FailureKind.Busy, HostingInstancesMessage)
+            {
+                Target = service,
+                RecommendedAction = list != null && list.Count > 0
+                    ? $"Migrate or delete the instances on {service.Host} first: {string.Join(", ", list.Select(i => i.ToString()))}."
+                    : $"Migrate or delete the instances on {service.Host} first.",
+            };
+        }
+
+        public static ComputeServiceException InProgressMigrations(ComputeService service, IEnumerable<MigrationSummary>? migrations = null)
+        {
+            var list = migrations?.ToList();
+            return new ComputeServiceException(ErrorIds.ServiceHasInProgressMigrations, FailureKind.Busy, InProgressMigrationsMessage)
+            {
+                Target = service,
+                RecommendedAction = list != null && list.Count > 0
+                    ? $"Complete (confirm or revert) the migrations involving {service.Host} first: {string.Join("; ", list.Select(m => m.ToString()))}."
+                    : $"Complete the migrations involving {service.Host}, or delete their instances, first.",
+            };
+        }
+
+        public static bool IsInProgress(string? migrationStatus)
+            => migrationStatus != null && !TerminalMigrationStatuses.Contains(migrationStatus);
+
+        /// <summary>Nova's servicegroup DB driver: forced down is down; otherwise up while the last heartbeat is recent enough.</summary>
+        public static string DeriveState(bool forcedDown, DateTime? lastSeenUp, DateTime? createdAt, DateTime nowUtc, TimeSpan serviceDownTime)
+        {
+            if (forcedDown) return ServiceState.Down;
+            var seen = lastSeenUp ?? createdAt;
+            if (seen == null) return ServiceState.Down;
+            var elapsed = nowUtc - AsUtc(seen.Value);
+            return elapsed.Duration() <= serviceDownTime ? ServiceState.Up : ServiceState.Down;
+        }
+
+        /// <summary>Nova's availability_zones: internal for non-compute binaries, else the host's aggregate AZs or the default.</summary>
+        public static string DeriveZone(string binary, IEnumerable<string> hostAvailabilityZones, string defaultZone, string internalZone)
+        {
+            if (!string.Equals(binary, ServiceBinaries.Compute, StringComparison.Ordinal)) return internalZone;
+            var zones = hostAvailabilityZones.Where(z => !string.IsNullOrEmpty(z)).Distinct(StringComparer.Ordinal)
+                .OrderBy(z => z, StringComparer.Ordinal).ToList();
+            return zones.Count == 0 ? defaultZone : string.Join(",", zones);
+        }
+
+        public static DateTime AsUtc(DateTime value) => value.Kind switch
+        {
+            DateTimeKind.Utc => value,
+            DateTimeKind.Local => value.ToUniversalTime(),
+            _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        };
+
+        private static ComputeServiceException Invalid(string field, string message)
+            => new ComputeServiceException(ErrorIds.InvalidServiceUpdate, FailureKind.InvalidArgument, message)
+            {
+                Target = field,
+                RecommendedAction = $"Correct the '{field}' field and retry.",
+            };
+    }
+}
