@@ -1,0 +1,132 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the ComputeServices module.
+.DESCRIPTION
+    Build  (default) compiles the solution and lays out a ready module folder out/ComputeServices/<version>/.
+    Test   builds, runs the xunit suites and the Pester suite (in a child pwsh -NonInteractive), and ends
+           with the line "N passed, N failed" summed over every suite; it exits non-zero on any failure.
+    Demo   builds, imports the module and walks through the main job on a sample local inventory.
+    Bench  builds and times the engine against the local inventory, printing a table.
+    Clean  removes build output.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleName = 'ComputeServices'
+$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+$moduleDir = Join-Path $out $moduleName $version
+
+# What the module folder ships, exactly: a missing or unexpected file fails the build.
+$shipped = @(
+    'ComputeServices.dll'
+    'ComputeServices.Engine.dll'
+    'ComputeServices.psd1'
+    'ComputeServices.Format.ps1xml'
+    'YamlDotNet.dll'
+    'System.Text.Json.dll'
+    'System.Text.Encodings.Web.dll'
+    'System.Memory.dll'
+    'System.Buffers.dll'
+    'System.Numerics.Vectors.dll'
+    'System.Runtime.CompilerServices.Unsafe.dll'
+    'System.Threading.Tasks.Extensions.dll'
+    'Microsoft.Bcl.AsyncInterfaces.dll'
+    'en-US/ComputeServices.dll-Help.xml'
+    'en-US/about_ComputeServices.help.txt'
+)
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $root 'ComputeServices.PowerShell.sln') -c $Configuration -nologo --verbosity quiet
+    $bin = Join-Path $root 'src/ComputeServices/bin' $Configuration 'netstandard2.0'
+    if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
+    New-Item -ItemType Directory -Force (Join-Path $moduleDir 'en-US') | Out-Null
+    Get-ChildItem $bin -Filter *.dll | Where-Object Name -in $shipped | Copy-Item -Destination $moduleDir
+    Copy-Item (Join-Path $root 'formats/ComputeServices.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'module/en-US/*') (Join-Path $moduleDir 'en-US')
+    (Get-Content -Raw (Join-Path $root 'module/ComputeServices.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion          = '$version'" |
+        Set-Content -NoNewline (Join-Path $moduleDir 'ComputeServices.psd1')
+
+    $actual = Get-ChildItem -Recurse -File $moduleDir | ForEach-Object { [IO.Path]::GetRelativePath($moduleDir, $_.FullName) -replace '\\', '/' }
+    $missing = $shipped | Where-Object { $_ -notin $actual }
+    $unexpected = $actual | Where-Object { $_ -notin $shipped }
+    if ($missing) { throw "The module folder lacks: $($missing -join ', ')" }
+    if ($unexpected) { throw "The module folder has unexpected files: $($unexpected -join ', ')" }
+    Write-Host "Module ready: $moduleDir"
+}
+
+function Get-PesterModule {
+    Invoke-Dotnet restore (Join-Path $root 'tests/Pester/Pester.Restore.csproj') -nologo --verbosity quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Get-ChildItem (Join-Path $packages.Trim() 'pester') -Directory | Sort-Object { [version]($_.Name -replace '-.*$', '') } | Select-Object -Last 1
+    Join-Path $pester.FullName 'tools/Pester.psd1'
+}
+
+function Invoke-Tests {
+    Invoke-Build
+    $results = Join-Path $out 'TestResults'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    $passed = 0; $failed = 0; $skipped = 0
+
+    foreach ($project in Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter *.Tests.csproj) {
+        $trxDir = Join-Path $results $project.BaseName
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $trxDir
+        $trx = Join-Path $trxDir 'results.trx'
+        if (-not (Test-Path $trx)) { throw "dotnet test wrote no results for $($project.Name)" }
+        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+        Write-Host "xunit $($project.BaseName): $($counters.passed) passed, $($counters.failed) failed, $($counters.notExecuted) skipped"
+    }
+
+    $pesterModule = Get-PesterModule
+    $summary = Join-Path $results 'pester.json'
+    $runner = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pesterModule'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $root 'tests/Pester')'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Normal'
+`$env:COMPUTESERVICES_MODULE = '$moduleDir'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    & ([Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $runner
+    if (-not (Test-Path $summary)) { throw 'Pester wrote no summary' }
+    $p = Get-Content -Raw $summary | ConvertFrom-Json
+    $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+    Write-Host "pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Tests }
+    'Demo' { Invoke-Build; & (Join-Path $root 'tools/Demo.ps1') -ModuleDir $moduleDir }
+    'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration }
+    'Clean' {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
+        Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+}

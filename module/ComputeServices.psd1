@@ -1,0 +1,33 @@
+@{
+    RootModule             = 'ComputeServices.dll'
+    # Stamped by build.ps1 from Directory.Build.props: the one version source.
+    ModuleVersion          = '0.0.0'
+    GUID                   = '5d8f2a6e-3c41-4b7a-9e0d-7c2f1b9a4e63'
+    Author                 = 'ComputeServices developers'
+    CompanyName            = 'ComputeServices'
+    Copyright              = '(c) ComputeServices developers. MIT License.'
+    Description            = 'Manage OpenStack Nova compute services (list, enable, disable, force down, delete safely) from PowerShell, against a cloud or a local JSON inventory that behaves like Nova.'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    CLRVersion             = '4.0'
+    FormatsToProcess       = @('ComputeServices.Format.ps1xml')
+    TypesToProcess         = @()
+    CmdletsToExport        = @(
+        'Get-ComputeService'
+        'Enable-ComputeService'
+        'Disable-ComputeService'
+        'Set-ComputeServiceForcedDown'
+        'Remove-ComputeService'
+        'New-ComputeServiceInventory'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('OpenStack', 'Nova', 'Compute', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}
