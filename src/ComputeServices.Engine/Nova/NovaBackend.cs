@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using ComputeServices.Rules;
+
+namespace ComputeServices.Nova
+{
+    /// <summary>
+    /// os-services on a real Nova. The request checks of ServiceRules run before sending; the server's answer stays
+    /// authoritative. From 2.53 updates are one <c>PUT /os-services/{uuid}</c>; below it, the legacy host+binary actions.
+    /// </summary>
+    public sealed partial class NovaBackend : IComputeServiceBackend
+    {
+        private readonly bool _ownsConnection;
+
+        public NovaBackend(NovaConnection connection, bool ownsConnection = false)
+        {
+            Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            _ownsConnection = ownsConnection;
+        }
+
+        public NovaConnection Connection { get; }
+
+        public string Description => Connection.Endpoint?.ToString() ?? Connection.ToString();
+
+        private bool UsesUuids => Connection.NegotiatedVersion >= MicroversionNegotiator.UuidIds;
+
+        public async Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken)
+        {
+            query ??= ServiceQuery.All;
+            var path = "os-services" + Query(("host", query.Host), ("binary", query.Binary));
+            var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            using var doc = response.Json();
+            return NovaJson.Services(doc.RootElement, Description);
+        }
+
+        public async Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
+        {
+            if (reference == null) throw new ArgumentNullException(nameof(reference));
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (!reference.IsById)
+            {
+                var matches = await ListAsync(new ServiceQuery(reference.Host, reference.Binary), cancellationToken).ConfigureAwait(false);
+                // Nova filters exactly already; re-check so a server that ignores the filter cannot mislead us.
+                matches = matches.Where(s => s.Host == reference.Host && s.Binary == reference.Binary).ToList();
+                if (matches.Count == 1) return matches[0];
+                if (matches.Count == 0)
+                    throw NotFound(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.");
+                throw Ambiguous(reference, matches,
+                    $"Multiple compute services found for host \"{reference.Host}\" and binary \"{reference.Binary}\". Unable to proceed.");
+            }
+
+            var id = reference.Id!;
+            if (UsesUuids && !NovaJson.IsUuidLike(id))
+                throw InvalidId(id, $"Invalid uuid {id}");
+            if (!UsesUuids && !NovaJson.IsInteger(id))
+                throw InvalidId(id, "Invalid input received: id must be an integer");
+
+            // Nova has no GET by id: list and match.
+            var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
+            var found = all.Where(s => s.Id != null && SameId(s.Id, id)).ToList();
+            if (found.Count == 1) return found[0];
+            if (found.Count == 0) throw NotFound(reference, $"Service {id} could not be found.");
+            throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
+        }
+
+        public async Task<ComputeService> UpdateAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken)
+        {
+            if (service == null) throw new ArgumentNullException(nameof(service));
+            ServiceRules.ValidateChange(change);
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (service.IsDownCell)
+                throw new ComputeServiceException(ErrorIds.ServiceUpdateNotSupported, FailureKind.InvalidOperation,
+                    $"The cell of host {service.Host} is unreachable (status UNKNOWN), so Nova cannot update {service}.")
+                {
+                    Target = service,
+                    RecommendedAction = "Wait until the cell's database and message queue are reachable again, then retry.",
+                };
+
+            if (UsesUuids)
+            {
+                var target = NovaJson.IsUuidLike(service.Id) ? service
+                    : await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+                var body = new Dictionary<string, object>();
+                if (change.Status != null) body["status"] = change.Status;
+                if (change.DisabledReason != null) body["disabled_reason"] = change.DisabledReason;
+                if (change.ForcedDown.HasValue) body["forced_down"] = change.ForcedDown.Value;
+                var response = await Connection.SendAsync(HttpMethod.Put, "os-services/" + Uri.EscapeDataString(target.Id!), body,
+                    cancellationToken, service: target).ConfigureAwait(false);
+                using var doc = response.Json();
+                return NovaJson.ServiceEnvelope(doc.RootElement, Description);
+            }
+
+            await LegacyUpdateAsync(service, change, cancellationToken).ConfigureAwait(false);
+            // The legacy answers only echo the request; read the full, current record back.
+            return await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Below 2.53: force-down first (fence-agents#303: disabling an up-but-unreachable compute waits on RPC),
+        /// then enable, disable or disable-log-reason.
+        /// </summary>
+        private async Task LegacyUpdateAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken)
+        {
+            if (change.ForcedDown.HasValue && Connection.NegotiatedVersion < MicroversionNegotiator.ForcedDown)
+                throw new ComputeServiceException(ErrorIds.ApiVersionNotSupported, FailureKind.NotSupported,
+                    $"Forcing a service down or up needs compute API microversion 2.11 or later; this connection uses {Connection.ApiVersion}.")
+                {
+                    Target = service,
+                    RecommendedAction = "Connect without pinning the compute API version (or pin 2.11 or later).",
+                };
+
+            var hostBinary = new Dictionary<string, object> { ["host"] = service.Host, ["binary"] = service.Binary };
+            if (change.ForcedDown.HasValue)
+            {
+                var body = new Dictionary<string, object>(hostBinary) { ["forced_down"] = change.ForcedDown.Value };
+                await Connection.SendAsync(HttpMethod.Put, "os-services/force-down", body, cancellationToken, service: service).ConfigureAwait(false);
+            }
+            if (change.Status == ServiceStatus.Enabled)
+                await Connection.SendAsync(HttpMethod.Put, "os-services/enable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
+            else if (change.Status == ServiceStatus.Disabled && change.DisabledReason == null)
+                await Connection.SendAsync(HttpMethod.Put, "os-services/disable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
+            else if (change.Status == ServiceStatus.Disabled)
+            {
+                var body = new Dictionary<string, object>(hostBinary) { ["disabled_reason"] = change.DisabledReason! };
+                await Connection.SendAsync(HttpMethod.Put, "os-services/disable-log-reason", body, cancellationToken, service: service).ConfigureAwait(false);
+            }
+        }
+
+        public async Task DeleteAsync(ComputeService service, CancellationToken cancellationToken)
+        {
+            if (service == null) throw new ArgumentNullException(nameof(service));
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var target = service;
+            var idFits = UsesUuids ? NovaJson.IsUuidLike(service.Id) : NovaJson.IsInteger(service.Id);
+            if (!idFits)
+                target = await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+            Connection.Log.Verbose($"Deleting {target.Binary} on host {target.Host} (id {target.Id}).");
+            await Connection.SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
+                .ConfigureAwait(false);
+        }
+
+        public void Dispose()
+        {
+            if (_ownsConnection) Connection.Dispose();
+        }
+
+        private static bool SameId(string a, string b)
+        {
+            if (NovaJson.IsUuidLike(a) && NovaJson.IsUuidLike(b)) return Guid.Parse(a) == Guid.Parse(b);
+            return string.Equals(a, b, StringComparison.Ordinal);
+        }
+
+        internal static string Query(params (string Name, string? Value)[] parameters)
+        {
+            var parts = parameters.Where(p => !string.IsNullOrEmpty(p.Value))
+                .Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value!)).ToList();
+            return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+        }
+
+        private static ComputeServiceException NotFound(ServiceRef reference, string message)
+            => new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, message)
+            {
+                Target = reference,
+                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+            };
+
+        private static ComputeServiceException Ambiguous(ServiceRef reference, IEnumerable<ComputeService> matches, string message)
+            => new ComputeServiceException(ErrorIds.AmbiguousService, FailureKind.InvalidArgument, message)
+            {
+                Target = reference,
+                RecommendedAction = "Identify the service by its UUID (microversion 2.53 or later): " + string.Join(", ", matches.Select(m => m.ToString())) + ".",
+            };
+
+        private ComputeServiceException InvalidId(string id, string message)
+            => new ComputeServiceException(ErrorIds.InvalidServiceId, FailureKind.InvalidArgument, message)
+            {
+                Target = id,
+                RecommendedAction = UsesUuids
+                    ? "From microversion 2.53 services are identified by UUID; pass the Id that Get-ComputeService shows, or -HostName and -Binary."
+                    : $"Below microversion 2.53 (this connection uses {Connection.ApiVersion}) ids are integers; pass the Id that Get-ComputeService shows, or -HostName and -Binary.",
+            };
+    }
+}
