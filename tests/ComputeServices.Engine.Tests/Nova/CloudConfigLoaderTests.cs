@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using ComputeServices.Config;
+using Xunit;
+
+namespace ComputeServices.Tests.Nova
+{
+    public sealed class CloudConfigLoaderTests : IDisposable
+    {
+        private readonly string _root = Path.Combine(Path.GetTempPath(), "cs-config-" + Guid.NewGuid().ToString("N"));
+        private readonly Dictionary<string, string> _env = new();
+
+        public CloudConfigLoaderTests()
+        {
+            Directory.CreateDirectory(Path.Combine(_root, "cwd"));
+            Directory.CreateDirectory(Path.Combine(_root, "home"));
+            _env["XDG_CONFIG_HOME"] = Path.Combine(_root, "home", ".config");
+            _env["XDG_CONFIG_DIRS"] = Path.Combine(_root, "etc-xdg");
+        }
+
+        public void Dispose() => Directory.Delete(_root, true);
+
+        private CloudConfigLoader Loader()
+            => new CloudConfigLoader(new CloudConfigEnvironment(n => _env.TryGetValue(n, out var v) ? v : null,
+                Path.Combine(_root, "cwd"), Path.Combine(_root, "home"), ConfigPlatform.Linux));
+
+        private string Write(string relative, string text)
+        {
+            var path = Path.Combine(_root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+            return path;
+        }
+
+        private const string Clouds = @"
+clouds:
+  prod:
+    auth_type: password
+    auth:
+      auth_url: https://keystone.example.com:5000/v3
+      username: admin
+      tenant_name: admin
+      user-domain-name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    interface: internal
+    compute_api_version: '2.53'
+    cacert: /etc/ssl/ca.pem
+    api_timeout: 12.5
+  lab:
+    auth:
+      auth_url: http://lab:5000
+      application_credential_id: abc
+      application_credential_secret: s
+    verify: false
+";
+
+        [Fact]
+        public void Reads_a_cloud_with_aliases_and_merges_secure_yaml()
+        {
+            Write("cwd/clouds.yaml", Clouds);
+            Write("home/.config/openstack/secure.yaml", "clouds:\n  prod:\n    auth:\n      password: from-secure\n");
+            var s = Loader().LoadCloud("prod");
+            Assert.Equal("prod", s.CloudName);
+            Assert.Equal("https://keystone.example.com:5000/v3", s.AuthUrl);
+            Assert.Equal("admin", s.Username);
+            Assert.Equal("admin", s.ProjectName);           // tenant_name
+            Assert.Equal("Default", s.UserDomainName);      // user-domain-name
+            Assert.Equal("from-secure", s.Password);
+            Assert.Equal("RegionOne", s.RegionName);
+            Assert.Equal("internal", s.Interface);
+            Assert.Equal("2.53", s.ComputeApiVersion);
+            Assert.Equal("/etc/ssl/ca.pem", s.CaCertFile);
+            Assert.False(s.Insecure);
+            Assert.Equal(13, s.TimeoutSec);
+            Assert.Equal("password", s.EffectiveAuthType);
+
+            var lab = Loader().LoadCloud("lab");
+            Assert.Equal("v3applicationcredential", lab.EffectiveAuthType);
+            Assert.True(lab.Insecure);
+            Assert.Equal(new[] { "lab", "prod" }, Loader().ListCloudNames());
+        }
+
+        [Fact]
+        public void The_first_file_found_wins_and_OS_CLIENT_CONFIG_FILE_comes_first()
+        {
+            Write("etc-xdg/openstack/clouds.yaml", "clouds: {site: {auth: {auth_url: http://site}}}");
+            Assert.Equal(new[] { "site" }, Loader().ListCloudNames());
+            Write("home/.config/openstack/clouds.yml", "clouds: {user: {auth: {auth_url: http://user}}}");
+            Assert.Equal(new[] { "user" }, Loader().ListCloudNames());
+            Write("cwd/clouds.json", "{\"clouds\": {\"cwd\": {\"auth\": {\"auth_url\": \"http://cwd\"}}}}");
+            Assert.Equal(new[] { "cwd" }, Loader().ListCloudNames());
+            Assert.Equal("http://cwd", Loader().LoadCloud("cwd").AuthUrl);
+            _env["OS_CLIENT_CONFIG_FILE"] = Write("elsewhere/my.yaml", "clouds: {explicit: {auth: {auth_url: http://x}}}");
+            Assert.Equal(new[] { "explicit" }, Loader().ListCloudNames());
+        }
+
+        [Fact]
+        public void An_unknown_cloud_names_the_file_and_the_clouds_it_has()
+        {
+            var path = Write("cwd/clouds.yaml", Clouds);
+            var ex = Assert.Throws<ComputeServiceException>(() => Loader().LoadCloud("nope"));
+            Assert.Equal(ErrorIds.CloudNotFound, ex.ErrorId);
+            Assert.Equal(FailureKind.NotFound, ex.Kind);
+            Assert.Contains("'nope'", ex.Message);
+            Assert.Contains(path, ex.Message);
+            Assert.Contains("lab, prod", ex.Message);
+        }
+
+        [Fact]
+        public void No_file_at_all_lists_the_searched_paths()
+        {
+            var ex = Assert.Throws<ComputeServiceException>(() => Loader().LoadCloud("x"));
+            Assert.Equal(ErrorIds.CloudNotFound, ex.ErrorId);
+            Assert.Contains(Path.Combine(_root, "cwd", "clouds.yaml"), ex.Message);
+            Assert.Contains("/etc/openstack", ex.Message);
+            Assert.Empty(Loader().ListCloudNames());
+        }
+
+        [Fact]
+        public void Bad_yaml_names_the_file_and_line_and_ListCloudNames_does_not_throw()
+        {
+            var path = Write("cwd/clouds.yaml", "clouds:\n  prod:\n    auth: {auth_url: http://x\n  bad: [\n");
+            var ex = Assert.Throws<ComputeServiceException>(() => Loader().LoadCloud("prod"));
+            Assert.Equal(ErrorIds.CloudConfigInvalid, ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidData, ex.Kind);
+            Assert.Contains(path, ex.Message);
+            Assert.Matches(@"line \d+", ex.Message);
+            Assert.Empty(Loader().ListCloudNames());
+        }
+
+        [Fact]
+        public void Environment_variables_make_the_envvars_cloud_with_inferred_auth_type()
+        {
+            Assert.Null(Loader().LoadFromEnvironment());
+            _env["OS_REGION_NAME"] = "RegionOne"; // a selector alone is not a cloud
+            Assert.Null(Loader().LoadFromEnvironment());
+
+            _env["OS_AUTH_URL"] = "http://k:5000/v3";
+            _env["OS_USERNAME"] = "admin";
+            _env["OS_PASSWORD"] = "pw";
+            _env["OS_TENANT_NAME"] = "admin";
+            _env["OS_USER_DOMAIN_NAME"] = "Default";
+            _env["OS_ENDPOINT_TYPE"] = "internalURL";
+            _env["OS_COMPUTE_API_VERSION"] = "2.latest";
+            _env["OS_CACERT"] = "/ca.pem";
+            var s = Loader().LoadFromEnvironment()!;
+            Assert.Equal("envvars", s.CloudName);
+            Assert.Equal("password", s.EffectiveAuthType);
+            Assert.Equal("admin", s.ProjectName);
+            Assert.Equal("RegionOne", s.RegionName);
+            Assert.Equal("internalURL", s.Interface);
+            Assert.Equal("2.latest", s.ComputeApiVersion);
+            Assert.Equal("/ca.pem", s.CaCertFile);
+
+            _env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
+            _env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec";
+            Assert.Equal("v3applicationcredential", Loader().LoadFromEnvironment()!.EffectiveAuthType);
+            _env["OS_AUTH_TYPE"] = "v3password";
+            Assert.Equal("v3password", Loader().LoadFromEnvironment()!.EffectiveAuthType);
+        }
+
+        [Fact]
+        public void A_token_and_endpoint_alone_are_admin_token_and_OS_INSECURE_is_honoured()
+        {
+            _env["OS_TOKEN"] = "admin:admin";
+            _env["OS_ENDPOINT"] = "http://127.0.0.1:18774/v2.1";
+            _env["OS_INSECURE"] = "true";
+            var s = Loader().LoadFromEnvironment()!;
+            Assert.Equal("admin_token", s.EffectiveAuthType);
+            Assert.True(s.UsesStaticToken);
+            Assert.Equal(new Uri("http://127.0.0.1:18774/v2.1"), s.Endpoint);
+            Assert.True(s.Insecure);
+        }
+
+        [Fact]
+        public void LoadDefault_prefers_OS_CLOUD_then_env_then_the_only_cloud()
+        {
+            Write("cwd/clouds.yaml", "clouds: {only: {auth: {auth_url: http://only, username: u}}}");
+            Assert.Equal("only", Loader().LoadDefault()!.CloudName);
+            _env["OS_AUTH_URL"] = "http://env";
+            Assert.Equal("envvars", Loader().LoadDefault()!.CloudName);
+            _env["OS_CLOUD"] = "only";
+            Assert.Equal("http://only", Loader().LoadDefault()!.AuthUrl);
+            _env["OS_CLOUD"] = "missing";
+            Assert.Throws<ComputeServiceException>(() => Loader().LoadDefault());
+        }
+
+        [Fact]
+        public void LoadDefault_is_null_with_several_clouds_and_no_selection()
+        {
+            Write("cwd/clouds.yaml", Clouds);
+            Assert.Null(Loader().LoadDefault());
+        }
+
+        [Fact]
+        public void Windows_and_macOS_search_their_own_config_dirs()
+        {
+            var win = new CloudConfigLoader(new CloudConfigEnvironment(n => n == "LOCALAPPDATA" ? @"C:\Users\u\AppData\Local" : n == "ProgramData" ? @"C:\ProgramData" : null,
+                @"C:\work", @"C:\Users\u", ConfigPlatform.Windows));
+            Assert.Contains(win.SearchedFiles, f => f.Replace('\\', '/').EndsWith("AppData/Local/OpenStack/openstack/clouds.yaml"));
+            Assert.Contains(win.SearchedFiles, f => f.Replace('\\', '/').EndsWith("ProgramData/OpenStack/openstack/clouds.yaml"));
+            var mac = new CloudConfigLoader(new CloudConfigEnvironment(_ => null, "/w", "/Users/u", ConfigPlatform.MacOS));
+            Assert.Contains("/Users/u/Library/Application Support/openstack/clouds.yaml", mac.SearchedFiles);
+            Assert.Equal("/w/clouds.yaml", mac.SearchedFiles[0]);
+            Assert.Equal("/etc/openstack/clouds.json", mac.SearchedFiles[^1]);
+        }
+    }
+}
