@@ -20,6 +20,7 @@
         'Set-ComputeServiceForcedDown'
         'Remove-ComputeService'
         'New-ComputeServiceInventory'
+        'Test-ComputeServiceRemoval'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

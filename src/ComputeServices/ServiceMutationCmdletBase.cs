@@ -1,53 +1,27 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
-    /// The shape shared by every cmdlet that changes services: three ways to name a service, resolution first,
-    /// then one ShouldProcess per service with a readable target, then the engine call.
+    /// Cmdlets that change services: one ShouldProcess per resolved service with a readable target, then the
+    /// engine call; progress over many services, and a closing count of what failed.
     /// </summary>
-    public abstract class ServiceMutationCmdletBase : ComputeServiceCmdletBase
+    public abstract class ServiceMutationCmdletBase : ServiceTargetCmdletBase
     {
-        protected const string ByInputObjectSet = "ByInputObject";
-        protected const string ByIdSet = "ById";
-        protected const string ByHostSet = "ByHost";
+        private const int ProgressActivityId = 0x5C5;
+        private int _handled;
+        private int _failed;
+        private bool _progressShown;
 
-        /// <summary>Services from Get-ComputeService.</summary>
-        [Parameter(ParameterSetName = ByInputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public ComputeService[]? InputObject { get; set; }
-
-        /// <summary>Service ids: UUIDs (or legacy integer ids); also piped strings and objects with an Id property.</summary>
-        /// <remarks>
-        /// Also declared, optional and by property name only, in the ByHost set: a piped row with both Id and Host
-        /// (an exported ComputeService, a CSV line) then binds there without ambiguity, and its Id wins.
-        /// </remarks>
-        [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ByHostSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Id { get; set; }
-
-        /// <summary>Host names, exactly as Nova registered them.</summary>
-        [Parameter(ParameterSetName = ByHostSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[]? HostName { get; set; }
-
-        /// <summary>The service binary on those hosts; nova-compute unless given.</summary>
-        [Parameter(ParameterSetName = ByHostSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(BinaryCompleter))]
-        public string Binary { get; set; } = ServiceBinaries.Compute;
-
-        /// <summary>Write the updated service to the pipeline.</summary>
+        /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         /// <summary>The ShouldProcess action text, e.g. "Disable compute service".</summary>
         protected abstract string Action { get; }
+
+        /// <summary>The noun phrase for the closing summary, e.g. "disable" in "2 of 5 compute services failed to disable".</summary>
+        protected abstract string Verb { get; }
 
         /// <summary>Does the work on one resolved service; returns the service as it is afterwards, or null when gone.</summary>
         protected abstract ComputeService? Apply(ComputeService service);
@@ -55,55 +29,58 @@ namespace ComputeServices.Commands
         /// <summary>Asks whether to go on with one service. Remove overrides it for -Force.</summary>
         protected virtual bool Confirm(ComputeService service) => ShouldProcess(service.ToString(), Action);
 
-        protected override void ProcessRecord()
+        protected override void Process(ComputeService service)
         {
-            foreach (var target in Targets())
+            _handled++;
+            ShowProgress(service);
+            if (!Confirm(service)) return;
+            try
             {
-                ComputeService service;
-                try
-                {
-                    service = target.Service ?? Run(token => Backend.ResolveAsync(target.Reference!, token));
-                }
-                catch (ComputeServiceException ex)
-                {
-                    Report(ex, target.Reference);
-                    continue;
-                }
-
-                if (!Confirm(service)) continue;
-                try
-                {
-                    var result = Apply(service);
-                    if (PassThru && result != null) WriteObject(result);
-                }
-                catch (ComputeServiceException ex)
-                {
-                    Report(ex, service);
-                }
+                var result = Apply(service);
+                if (PassThru && result != null) WriteObject(result);
+            }
+            catch (ComputeServiceException ex)
+            {
+                _failed++;
+                Report(ex, service);
             }
         }
 
-        private IEnumerable<(ComputeService? Service, ServiceRef? Reference)> Targets()
+        protected override void OnResolveFailed()
         {
-            switch (ParameterSetName)
+            _handled++;
+            _failed++;
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_progressShown)
+                WriteProgress(new ProgressRecord(ProgressActivityId, Action, "Done") { RecordType = ProgressRecordType.Completed });
+            // Like `openstack compute service delete`: a bulk run says at the end how many failed.
+            if (_handled > 1 && _failed > 0)
+                WriteWarning($"{_failed} of {_handled} compute services failed to {Verb}.");
+            else if (_handled > 1)
+                WriteVerbose($"{_handled} compute services handled, none failed.");
+            base.EndProcessing();
+        }
+
+        // Silent for a single service: progress starts with the second one (or the first of a known batch).
+        private void ShowProgress(ComputeService service)
+        {
+            var total = BatchSize;
+            if (_handled < 2 && total < 2) return;
+            var record = new ProgressRecord(ProgressActivityId, Action, service.ToString());
+            if (total >= 2 && MyInvocation.ExpectingInput == false)
             {
-                case ByIdSet:
-                    foreach (var id in Id!) yield return (null, ServiceRef.ById(id));
-                    break;
-                case ByHostSet when Id != null:
-                    foreach (var id in Id) yield return (null, ServiceRef.ById(id));
-                    break;
-                case ByHostSet:
-                    foreach (var host in HostName!) yield return (null, ServiceRef.ByHost(host, Binary));
-                    break;
-                default:
-                    // A down-cell record (2.69) has no id: it can only be found again by host and binary.
-                    foreach (var service in InputObject!)
-                        yield return string.IsNullOrEmpty(service.Id)
-                            ? (null, ServiceRef.ByHost(service.Host, service.Binary))
-                            : (service, null);
-                    break;
+                record.PercentComplete = (int)((_handled - 1) * 100L / total);
+                record.StatusDescription = $"{_handled} of {total}: {service}";
             }
+            else
+            {
+                record.StatusDescription = $"{_handled}: {service}";
+            }
+            WriteProgress(record);
+            _progressShown = true;
         }
     }
 }

@@ -10,12 +10,27 @@ namespace ComputeServices
             Service = service;
             Instances = instances;
             Migrations = migrations;
+            Warnings = Rules.ServiceRules.RemovalWarnings(service);
         }
 
         public ComputeService Service { get; }
         public IReadOnlyList<InstanceSummary> Instances { get; }
         public IReadOnlyList<MigrationSummary> Migrations { get; }
+        /// <summary>What is not a refusal but still worth knowing, e.g. the service is still up.</summary>
+        public IReadOnlyList<string> Warnings { get; }
+        /// <summary>False when Nova would refuse the delete (instances on the host, or in-progress migrations).</summary>
         public bool CanRemove => Instances.Count == 0 && Migrations.Count == 0;
+        public string Host => Service.Host;
+        public string Binary => Service.Binary;
+
+        /// <summary>One line per blocker, for messages and -WhatIf.</summary>
+        public IEnumerable<string> Blockers()
+        {
+            foreach (var i in Instances) yield return $"instance {i} is on {Service.Host}";
+            foreach (var m in Migrations) yield return $"{Service.Host} is the {m.Role} of {m}";
+        }
+
+        public override string ToString() => CanRemove ? $"{Service}: can be removed" : $"{Service}: blocked ({Instances.Count} instances, {Migrations.Count} in-progress migrations)";
     }
 
     public sealed class InstanceSummary

@@ -88,6 +88,17 @@ namespace ComputeServices.Rules
             };
         }
 
+        /// <summary>Nova's api-ref advice: a service whose process still runs re-registers after it is deleted.</summary>
+        public static IReadOnlyList<string> RemovalWarnings(ComputeService service)
+        {
+            if (service.State == ServiceState.Up && service.ForcedDown != true)
+                return new[]
+                {
+                    $"{service} is still up and not forced down: stop its {service.Binary} process before deleting it, or it will register itself again.",
+                };
+            return Array.Empty<string>();
+        }
+
         public static bool IsInProgress(string? migrationStatus)
             => migrationStatus != null && !TerminalMigrationStatuses.Contains(migrationStatus);
 

@@ -12,6 +12,8 @@ namespace ComputeServices.Commands
         [Alias("DisabledReason")]
         public string? Reason { get; set; }
 
+        protected override string Verb => "disable";
+
         protected override string Action => Reason == null ? "Disable compute service" : $"Disable compute service (reason: '{Reason}')";
 
         protected override ServiceChange Change => ServiceChange.Disable(Reason);

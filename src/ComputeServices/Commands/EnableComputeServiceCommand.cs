@@ -7,6 +7,8 @@ namespace ComputeServices.Commands
     [OutputType(typeof(ComputeService))]
     public sealed class EnableComputeServiceCommand : ServiceUpdateCmdletBase
     {
+        protected override string Verb => "enable";
+
         protected override string Action => "Enable compute service";
 
         protected override ServiceChange Change => ServiceChange.Enable();

@@ -15,19 +15,42 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        protected override string Verb => "delete";
+
         protected override string Action => "Delete compute service";
 
         protected override bool Confirm(ComputeService service)
         {
-            if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested()) return true;
+            var whatIf = WhatIfRequested();
+            if (whatIf) ShowBlockers(service);
+            if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !whatIf) return true;
             return base.Confirm(service);
         }
 
         protected override ComputeService? Apply(ComputeService service)
         {
+            foreach (var warning in Rules.ServiceRules.RemovalWarnings(service)) WriteWarning(warning);
+            // Nova's 204 names nothing: record what is deleted for the audit trail.
             WriteVerbose($"Deleting {service} (host {service.Host}, binary {service.Binary}).");
             Run(token => Backend.DeleteAsync(service, token));
             return service;
+        }
+
+        // -WhatIf shows what Test-ComputeServiceRemoval would: why Nova would refuse, and what to mind.
+        private void ShowBlockers(ComputeService service)
+        {
+            RemovalCheck check;
+            try
+            {
+                check = Run(token => Backend.TestRemovalAsync(service, token));
+            }
+            catch (ComputeServiceException ex)
+            {
+                WriteWarning($"Could not check whether {service} can be removed: {ex.Message}");
+                return;
+            }
+            foreach (var blocker in check.Blockers()) WriteWarning($"Nova would refuse to delete {service}: {blocker}.");
+            foreach (var warning in check.Warnings) WriteWarning(warning);
         }
 
         private bool WhatIfRequested()

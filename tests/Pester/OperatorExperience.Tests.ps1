@@ -1,0 +1,139 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
+Describe 'Removal pre-flight' {
+    BeforeAll {
+        $inv = New-TestInventory
+        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+        $before = Get-FileHashText $inv
+    }
+    AfterAll {
+        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
+        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
+    }
+
+    It 'names the instances on a busy host' {
+        $check = Test-ComputeServiceRemoval -HostName compute-busy-01
+        $check | Should -BeOfType ([ComputeServices.RemovalCheck])
+        $check.CanRemove | Should -BeFalse
+        $check.Instances.Name | Sort-Object | Should -Be @('vm-busy1-a', 'vm-busy1-b')
+        $check.Migrations | Should -HaveCount 1
+        $check.Migrations[0].Role | Should -Be 'source'
+        $check.Migrations[0].Status | Should -Be 'running'
+    }
+
+    It 'names the migration a host is only the <role> of' -ForEach @(
+        @{ role = 'source'; target = 'compute-resize-src'; status = 'finished' }
+        @{ role = 'destination'; target = 'compute-live-dst'; status = 'running' }
+    ) {
+        $check = Get-ComputeService -HostName $target | Test-ComputeServiceRemoval
+        $check.CanRemove | Should -BeFalse
+        $check.Instances | Should -HaveCount 0
+        $check.Migrations.Role | Should -Be $role
+        $check.Migrations.Status | Should -Be $status
+    }
+
+    It 'clears a free host, but warns that it is still up' {
+        $check = Test-ComputeServiceRemoval -HostName compute-free-01
+        $check.CanRemove | Should -BeTrue
+        $check.Warnings | Should -Match 'still up'
+        (Test-ComputeServiceRemoval -HostName compute-forced-down).Warnings | Should -HaveCount 0
+    }
+
+    It 'changes nothing' {
+        Get-FileHashText $inv | Should -Be $before
+    }
+
+    It 'renders a table' {
+        (Get-ComputeService -Binary nova-compute | Test-ComputeServiceRemoval | Format-Table | Out-String -Width 120) | Should -Match 'compute-busy-01\s+nova-compute\s+False\s+vm-busy1-a'
+    }
+
+    It 'Remove-ComputeService -WhatIf shows the same blockers as warnings' {
+        Remove-ComputeService -HostName compute-busy-01 -WhatIf -WarningVariable warnings 3>$null
+        ($warnings -join "`n") | Should -Match 'vm-busy1-a'
+        ($warnings -join "`n") | Should -Match 'source of live-migration'
+        Get-FileHashText $inv | Should -Be $before
+    }
+}
+
+Describe 'Bulk work' {
+    BeforeEach {
+        $inv = New-TestInventory
+        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+    }
+    AfterEach {
+        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
+        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
+    }
+
+    It 'says at the end how many of a bulk removal failed' {
+        Get-ComputeService -Binary nova-compute | Remove-ComputeService -Force -ErrorAction SilentlyContinue -WarningVariable warnings 3>$null
+        ($warnings | Where-Object { "$_" -match 'failed to delete' }) | Should -Be '5 of 9 compute services failed to delete.'
+    }
+
+    It 'warns before deleting a service that is still up' {
+        Remove-ComputeService -HostName compute-free-02 -Force -WarningVariable warnings 3>$null
+        "$warnings" | Should -Match 'still up'
+    }
+
+    It 'writes progress over several services with a closing Completed record, and none for one' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModuleDir/ComputeServices.psd1'; `$ProgressPreference = 'Continue'; Disable-ComputeService -InventoryPath '$inv' -HostName compute-free-01, compute-free-02, compute-live-dst")
+            $null = $ps.Invoke()
+            $records = @($ps.Streams.Progress)
+            $records.Count | Should -BeGreaterThan 2
+            $records[-1].RecordType | Should -Be 'Completed'
+            ($records | Where-Object PercentComplete -ge 0).Count | Should -BeGreaterThan 0
+
+            $ps.Commands.Clear(); $ps.Streams.ClearStreams()
+            $null = $ps.AddScript("Enable-ComputeService -InventoryPath '$inv' -HostName compute-free-01")
+            $null = $ps.Invoke()
+            @($ps.Streams.Progress).Count | Should -Be 0
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Tab completion never needs the network' {
+    It 'completes host names, binaries and zones from the inventory' {
+        $inv = New-TestInventory
+        try {
+            $env:COMPUTESERVICES_INVENTORY = $inv
+            $line = 'Get-ComputeService -HostName compute-fr'
+            (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('compute-free-01', 'compute-free-02')
+            $line = 'Disable-ComputeService -Binary nova-c'
+            (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'nova-conductor'
+            $line = 'Get-ComputeService -Zone az-'
+            (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('az-east', 'az-west')
+        }
+        finally {
+            Remove-Item Env:COMPUTESERVICES_INVENTORY -ErrorAction SilentlyContinue
+            Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'Evacuation prep in one step' {
+    BeforeEach {
+        $inv = New-TestInventory
+        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+    }
+    AfterEach {
+        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
+        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
+    }
+
+    It 'forces down and disables with a reason in one call' {
+        $s = Set-ComputeServiceForcedDown -HostName compute-free-01 -ForcedDown $true -Disable -Reason 'fenced: evacuating' -PassThru
+        $s.ForcedDown | Should -BeTrue
+        $s.State | Should -Be 'down'
+        $s.Status | Should -Be 'disabled'
+        $s.DisabledReason | Should -Be 'fenced: evacuating'
+    }
+
+    It 'refuses -Reason without -Disable as bad usage' {
+        { Set-ComputeServiceForcedDown -HostName compute-free-01 -ForcedDown $true -Reason x } |
+            Should -Throw -ErrorId 'InvalidServiceUpdate,ComputeServices.Commands.SetComputeServiceForcedDownCommand'
+        (Get-ComputeService -HostName compute-free-01).ForcedDown | Should -BeFalse
+    }
+}
