@@ -21,6 +21,8 @@
         'Remove-ComputeService'
         'New-ComputeServiceInventory'
         'Test-ComputeServiceRemoval'
+        'Connect-ComputeService'
+        'Disconnect-ComputeService'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

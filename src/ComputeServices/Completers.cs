@@ -68,3 +68,20 @@ namespace ComputeServices.Commands
         protected override IEnumerable<string?> ValuesOf(IEnumerable<ComputeService> services) => services.Select(s => s.Zone);
     }
 }
+
+namespace ComputeServices.Commands
+{
+    /// <summary>Cloud names from clouds.yaml / secure.yaml: a file read, never a network call.</summary>
+    internal sealed class CloudNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var pattern = WildcardPattern.Get((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            return new Config.CloudConfigLoader().ListCloudNames()
+                .Where(n => pattern.IsMatch(n))
+                .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n))
+                .ToList();
+        }
+    }
+}

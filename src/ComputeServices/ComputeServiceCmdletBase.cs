@@ -1,110 +1,100 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
+using ComputeServices.Config;
 using ComputeServices.Inventory;
+using ComputeServices.Nova;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
-    /// What every ComputeServices cmdlet shares: choosing the backend, running engine calls cancellably on the
-    /// pipeline thread, relaying the engine's verbose output, and turning failures into ErrorRecords.
+    /// Every cmdlet that talks to a backend. It is chosen in one place, in this order: -Connection, -Cloud or
+    /// -InventoryPath; else the runspace's connection from Connect-ComputeService; else
+    /// $env:COMPUTESERVICES_INVENTORY; else OS_CLOUD or the OS_* variables; else the per-user inventory.
     /// </summary>
-    public abstract class ComputeServiceCmdletBase : PSCmdlet, IDisposable
+    public abstract class ComputeServiceCmdletBase : CancellableCmdlet
     {
-        private CancellationTokenSource? _cancellation;
         private IComputeServiceBackend? _backend;
-        private bool _ownsBackend;
-        private readonly QueuedOperationLog _log = new QueuedOperationLog();
 
         /// <summary>The local JSON inventory to use instead of a cloud.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? InventoryPath { get; set; }
 
-        protected CancellationToken CancellationToken => (_cancellation ??= new CancellationTokenSource()).Token;
+        /// <summary>A cloud of clouds.yaml to use for this command.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CloudNameCompleter))]
+        public string? Cloud { get; set; }
+
+        /// <summary>A connection from Connect-ComputeService -PassThru to use for this command.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public NovaConnection? Connection { get; set; }
 
         protected IComputeServiceBackend Backend => _backend ??= OpenBackend();
 
         protected override void BeginProcessing()
         {
-            _cancellation ??= new CancellationTokenSource();
+            var explicitChoices = (InventoryPath != null ? 1 : 0) + (Cloud != null ? 1 : 0) + (Connection != null ? 1 : 0);
+            if (explicitChoices > 1)
+                ThrowTerminatingError(ErrorRecords.Usage("ConflictingBackendParameters",
+                    "Use only one of -InventoryPath, -Cloud and -Connection.", null));
         }
 
-        protected override void StopProcessing() => _cancellation?.Cancel();
+        protected override void EndProcessing() => _backend = null;
 
-        protected override void EndProcessing() => ReleaseBackend();
-
-        public void Dispose()
+        public override void Dispose()
         {
-            ReleaseBackend();
-            _cancellation?.Dispose();
-            _cancellation = null;
-            GC.SuppressFinalize(this);
-        }
-
-        /// <summary>Runs one engine call on the pipeline thread; Ctrl+C cancels it.</summary>
-        protected T Run<T>(Func<CancellationToken, Task<T>> call)
-        {
-            try
-            {
-                return call(CancellationToken).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            finally
-            {
-                FlushLog();
-            }
-        }
-
-        protected void Run(Func<CancellationToken, Task> call)
-            => Run<bool>(async token =>
-            {
-                await call(token).ConfigureAwait(false);
-                return true;
-            });
-
-        /// <summary>Reports an engine failure: terminating when the backend itself is unusable, else non-terminating.</summary>
-        protected void Report(ComputeServiceException ex, object? target = null)
-        {
-            var record = ErrorRecords.From(ex, target);
-            if (ErrorRecords.IsTerminating(ex)) ThrowTerminatingError(record);
-            WriteError(record);
+            _backend = null;
+            base.Dispose();
         }
 
         protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
         private IComputeServiceBackend OpenBackend()
         {
-            // Precedence: an explicit -InventoryPath, then $env:COMPUTESERVICES_INVENTORY, then the per-user default.
-            var path = InventoryPath != null ? ResolvePath(InventoryPath)
-                : InventoryLocation.FromEnvironment() ?? InventoryLocation.PerUserDefault();
-            _ownsBackend = true;
+            try
+            {
+                var backend = ChooseBackend();
+                SessionConnections.Remember(backend.Description);
+                return backend;
+            }
+            catch (ComputeServiceException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+                throw;
+            }
+        }
+
+        private IComputeServiceBackend ChooseBackend()
+        {
+            if (Connection != null) return Remote(Connection, "the connection given with -Connection");
+            if (Cloud != null) return Remote(SessionConnections.ForSettings("cloud:" + Cloud, () => new CloudConfigLoader().LoadCloud(Cloud)), $"cloud '{Cloud}'");
+            if (InventoryPath != null) return Local(ResolvePath(InventoryPath));
+            if (SessionConnections.Current is NovaConnection current) return Remote(current, "the current connection (Connect-ComputeService)");
+            var fromEnvironment = InventoryLocation.FromEnvironment();
+            if (fromEnvironment != null) return Local(fromEnvironment);
+
+            var loader = new CloudConfigLoader();
+            var osCloud = loader.Environment.Get("OS_CLOUD");
+            if (osCloud != null)
+                return Remote(SessionConnections.ForSettings("cloud:" + osCloud, () => loader.LoadCloud(osCloud)), $"OS_CLOUD '{osCloud}'");
+            var settings = loader.LoadFromEnvironment();
+            if (settings != null)
+                return Remote(SessionConnections.ForSettings("envvars:" + settings.AuthUrl + settings.Endpoint, () => settings), "the OS_* environment variables");
+            return Local(InventoryLocation.PerUserDefault());
+        }
+
+        private IComputeServiceBackend Remote(NovaConnection connection, string why)
+        {
+            connection.Log = EngineLog;
+            WriteVerbose($"Using {why}: {connection}.");
+            return new NovaBackend(connection);
+        }
+
+        private IComputeServiceBackend Local(string path)
+        {
             WriteVerbose($"Using the local inventory '{path}'.");
             return new InventoryBackend(path);
-        }
-
-        private void ReleaseBackend()
-        {
-            if (_ownsBackend) _backend?.Dispose();
-            _backend = null;
-            _ownsBackend = false;
-        }
-
-        private void FlushLog()
-        {
-            while (_log.TryDequeue(out var level, out var message))
-            {
-                switch (level)
-                {
-                    case QueuedOperationLog.Level.Debug: WriteDebug(message); break;
-                    case QueuedOperationLog.Level.Warning: WriteWarning(message); break;
-                    default: WriteVerbose(message); break;
-                }
-            }
         }
     }
 }

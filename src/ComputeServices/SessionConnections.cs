@@ -14,6 +14,7 @@ namespace ComputeServices.Commands
         private sealed class Holder
         {
             public object? Current;
+            public readonly Dictionary<string, Nova.NovaConnection> ByKey = new Dictionary<string, Nova.NovaConnection>(System.StringComparer.Ordinal);
         }
 
         private static readonly ConditionalWeakTable<Runspace, Holder> ByRunspace = new ConditionalWeakTable<Runspace, Holder>();
@@ -31,6 +32,37 @@ namespace ComputeServices.Commands
                 var runspace = Runspace.DefaultRunspace;
                 if (runspace == null) return;
                 ByRunspace.GetOrCreateValue(runspace).Current = value;
+            }
+        }
+
+        /// <summary>
+        /// The runspace's connection for a cloud or the environment, made once and reused, so a session
+        /// authenticates once and later cmdlets cost one round trip.
+        /// </summary>
+        public static Nova.NovaConnection ForSettings(string key, System.Func<Nova.NovaConnectionSettings> settings)
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace == null) return Nova.NovaConnection.Create(settings());
+            var holder = ByRunspace.GetOrCreateValue(runspace);
+            lock (holder)
+            {
+                if (!holder.ByKey.TryGetValue(key, out var connection))
+                    holder.ByKey[key] = connection = Nova.NovaConnection.Create(settings());
+                return connection;
+            }
+        }
+
+        /// <summary>Forgets the runspace's connections (Disconnect-ComputeService).</summary>
+        public static void Clear()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace == null || !ByRunspace.TryGetValue(runspace, out var holder)) return;
+            lock (holder)
+            {
+                (holder.Current as System.IDisposable)?.Dispose();
+                foreach (var c in holder.ByKey.Values) c.Dispose();
+                holder.ByKey.Clear();
+                holder.Current = null;
             }
         }
 

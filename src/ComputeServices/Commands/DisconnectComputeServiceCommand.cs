@@ -1,0 +1,11 @@
+using System.Management.Automation;
+
+namespace ComputeServices.Commands
+{
+    /// <summary>Forgets this runspace's connections and their cached tokens; later cmdlets fall back to the defaults.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "ComputeService")]
+    public sealed class DisconnectComputeServiceCommand : PSCmdlet
+    {
+        protected override void EndProcessing() => SessionConnections.Clear();
+    }
+}
