@@ -82,20 +82,11 @@ function Invoke-Tests {
     Invoke-Build
     $results = Join-Path $out 'TestResults'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force $results | Out-Null
     $passed = 0; $failed = 0; $skipped = 0
 
-    foreach ($project in Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter *.Tests.csproj) {
-        $trxDir = Join-Path $results $project.BaseName
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $trxDir
-        $trx = Join-Path $trxDir 'results.trx'
-        if (-not (Test-Path $trx)) { throw "dotnet test wrote no results for $($project.Name)" }
-        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $skipped += [int]$counters.notExecuted
-        Write-Host "xunit $($project.BaseName): $($counters.passed) passed, $($counters.failed) failed, $($counters.notExecuted) skipped"
-    }
-
+    # Pester first: its differential suite compares against the Nova sandbox as seeded, before the
+    # xunit integration tests change it (a deleted service cannot be re-seeded).
     $pesterModule = Get-PesterModule
     $summary = Join-Path $results 'pester.json'
     $runner = @"
@@ -114,6 +105,18 @@ Import-Module '$pesterModule'
     $p = Get-Content -Raw $summary | ConvertFrom-Json
     $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
     Write-Host "pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+
+    foreach ($project in Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter *.Tests.csproj) {
+        $trxDir = Join-Path $results $project.BaseName
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger 'trx;LogFileName=results.trx' --logger 'console;verbosity=minimal' --results-directory $trxDir
+        $trx = Join-Path $trxDir 'results.trx'
+        if (-not (Test-Path $trx)) { throw "dotnet test wrote no results for $($project.Name)" }
+        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+        Write-Host "xunit $($project.BaseName): $($counters.passed) passed, $($counters.failed) failed, $($counters.notExecuted) skipped"
+    }
 
     Write-Host ''
     Write-Host "$passed passed, $failed failed, $skipped skipped"
