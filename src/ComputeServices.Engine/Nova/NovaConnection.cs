@@ -104,6 +104,8 @@ namespace ComputeServices.Nova
         public DateTime? TokenExpiresAt => _auth?.ExpiresAt;
 
         internal Microversion NegotiatedVersion => _apiVersion;
+        /// <summary>The token in use (a secret: never log or show it).</summary>
+        internal string? CurrentToken => _auth?.Token;
         internal Microversion ServerMaxVersion => _maxVersion;
 
         /// <summary>Test seam: the retry delay.</summary>
