@@ -49,14 +49,18 @@ namespace ComputeServices.Inventory
 
         public Task<ComputeService> UpdateAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken)
         {
-            ServiceRules.ValidateChange(change);
+            // Nova's order of checks (_update_v253): schema, lookup, nova-compute only, reason with status,
+            // force-up with done evacuations, and last, that something changes.
+            ServiceRules.ValidateSchema(change);
             var updated = _file.Update(document =>
             {
                 var record = FindForUpdate(document, service);
                 var current = Render(document, record, _utcNow());
                 ServiceRules.EnsureUpdatable(current);
+                ServiceRules.ValidateReasonWithStatus(change);
                 if (change.ForcedDown == false && HasDoneEvacuations(document, record.Host))
                     throw ServiceRules.PendingEvacuations(current);
+                ServiceRules.ValidateSomethingChanges(change);
 
                 if (change.Status == ServiceStatus.Enabled)
                 {

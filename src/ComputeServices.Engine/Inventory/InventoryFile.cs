@@ -172,7 +172,7 @@ namespace ComputeServices.Inventory
                 catch (IOException ex)
                 {
                     throw new ComputeServiceException(ErrorIds.InventoryLocked, FailureKind.Timeout,
-                        $"The inventory file '{Path}' stayed locked by another writer for {_lockTimeout.TotalSeconds:0} seconds.", ex)
+                        $"The inventory file '{Path}' stayed locked by another writer for {_lockTimeout.TotalSeconds:0.###} seconds.", ex)
                     {
                         Target = Path,
                         RecommendedAction = $"Check for a hung process holding '{LockPath}', then retry.",

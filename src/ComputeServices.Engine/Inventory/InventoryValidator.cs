@@ -16,7 +16,7 @@ namespace ComputeServices.Inventory
             Require(path, "settings.internal_service_availability_zone", document.Settings.InternalServiceAvailabilityZone);
 
             if (document.Services == null) throw InventoryFile.Corrupt(path, "'services' must be an array.");
-            var uuids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var uuids = new HashSet<Guid>();
             var ids = new HashSet<long>();
             var hostBinaries = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < document.Services.Count; i++)
@@ -27,9 +27,10 @@ namespace ComputeServices.Inventory
                 Require(path, at + ".uuid", s.Uuid);
                 Require(path, at + ".host", s.Host);
                 Require(path, at + ".binary", s.Binary);
-                if (!Guid.TryParse(s.Uuid, out _)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is not a UUID.");
+                if (!Guid.TryParse(s.Uuid, out var uuid)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is not a UUID.");
                 if (s.Id <= 0) throw InventoryFile.Corrupt(path, $"{at}.id must be a positive integer, not {s.Id.ToString(CultureInfo.InvariantCulture)}.");
-                if (!uuids.Add(s.Uuid)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is used by more than one service.");
+                // Compared as values: the same uuid spelled two ways would otherwise let a lookup hit the wrong service.
+                if (!uuids.Add(uuid)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is used by more than one service.");
                 if (!ids.Add(s.Id)) throw InventoryFile.Corrupt(path, $"{at}.id {s.Id.ToString(CultureInfo.InvariantCulture)} is used by more than one service.");
                 if (!hostBinaries.Add(s.Binary + "@" + s.Host)) throw InventoryFile.Corrupt(path, $"{at}: host '{s.Host}' has more than one '{s.Binary}' service.");
                 if (s.DisabledReason != null && s.DisabledReason.Length > Rules.ServiceRules.MaxReasonLength)

@@ -18,7 +18,7 @@ namespace ComputeServices
             State = state;
             ForcedDown = forcedDown;
             DisabledReason = disabledReason;
-            UpdatedAt = updatedAt.HasValue ? DateTime.SpecifyKind(updatedAt.Value, DateTimeKind.Utc) : (DateTime?)null;
+            UpdatedAt = updatedAt.HasValue ? Rules.ServiceRules.AsUtc(updatedAt.Value) : (DateTime?)null;
             Source = source;
         }
 

@@ -25,19 +25,34 @@ namespace ComputeServices.Rules
         public const string InProgressMigrationsMessage =
             "Unable to delete compute service that has in-progress migrations. Complete the migrations or delete the instances first.";
 
-        /// <summary>The request checks of Nova's update schema and <c>_update_v253</c> that need no server state.</summary>
+        /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
+        {
+            ValidateSchema(change);
+            ValidateReasonWithStatus(change);
+            ValidateSomethingChanges(change);
+        }
+
+        /// <summary>Nova's update_v253 schema (step 1): the status value and the reason's length.</summary>
+        public static void ValidateSchema(ServiceChange change)
         {
             if (change.Status != null && change.Status != ServiceStatus.Enabled && change.Status != ServiceStatus.Disabled)
                 throw Invalid("status", $"Invalid status '{change.Status}': it must be '{ServiceStatus.Enabled}' or '{ServiceStatus.Disabled}'.");
-            if (change.DisabledReason != null)
-            {
-                if (change.DisabledReason.Length < 1 || change.DisabledReason.Length > MaxReasonLength)
-                    throw Invalid("disabled_reason",
-                        $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {change.DisabledReason.Length}.");
-                if (change.Status == ServiceStatus.Enabled)
-                    throw Invalid("disabled_reason", "Specifying 'disabled_reason' with status 'enabled' is invalid.");
-            }
+            if (change.DisabledReason != null && (change.DisabledReason.Length < 1 || change.DisabledReason.Length > MaxReasonLength))
+                throw Invalid("disabled_reason",
+                    $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {change.DisabledReason.Length}.");
+        }
+
+        /// <summary>Nova's step 6, after the lookup and the nova-compute check.</summary>
+        public static void ValidateReasonWithStatus(ServiceChange change)
+        {
+            if (change.DisabledReason != null && change.Status == ServiceStatus.Enabled)
+                throw Invalid("disabled_reason", "Specifying 'disabled_reason' with status 'enabled' is invalid.");
+        }
+
+        /// <summary>Nova's step 8, the last check.</summary>
+        public static void ValidateSomethingChanges(ServiceChange change)
+        {
             if (change.Status == null && !change.ForcedDown.HasValue)
                 throw Invalid("status", "No updates were requested. Fields 'status' or 'forced_down' should be specified.");
         }
