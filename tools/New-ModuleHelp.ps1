@@ -46,7 +46,11 @@ param(
 # ---------------------------------------------------------------------------------------------------------------
 $PendingParameters = @{
     # All landed in 6b5bbdf (Get/Enable/Disable/Set-ForcedDown/Remove: -Cloud, -Connection; Set-ForcedDown: -Disable, -Reason).
-    # Example entry: 'Get-ComputeService' = @('Cloud', 'Connection')
+    # -ThrottleLimit on the mutators: in the working tree, not yet committed when this help was written.
+    'Enable-ComputeService'        = @('ThrottleLimit')
+    'Disable-ComputeService'       = @('ThrottleLimit')
+    'Set-ComputeServiceForcedDown' = @('ThrottleLimit')
+    'Remove-ComputeService'        = @('ThrottleLimit')
 }
 
 $ErrorActionPreference = 'Stop'
