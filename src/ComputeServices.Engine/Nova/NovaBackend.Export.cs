@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using ComputeServices.Inventory;
+using ComputeServices.Rules;
+
+namespace ComputeServices.Nova
+{
+    public sealed partial class NovaBackend
+    {
+        /// <summary>Ten years: the exported states are frozen as Nova reported them (the sandbox does the same).</summary>
+        internal const long FrozenServiceDownTime = 10L * 365 * 24 * 3600;
+        internal static readonly DateTime LongAgo = new DateTime(2005, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        private const string ExportNamespace = "7a3a52f0-3d0e-4c56-9f5e-6e6f76612d73";
+
+        /// <summary>
+        /// Snapshots this Nova as a local inventory: services (uuid and legacy integer id), aggregates, instances per
+        /// host, migrations that still matter (in progress, and 'done' evacuations), and compute nodes. The inventory
+        /// derives state from last_seen_up, so up services get "now", down ones 2005-01-01, and service_down_time is
+        /// ten years. Computes of an unreachable cell (no id) are left out with a warning.
+        /// </summary>
+        public async Task<InventoryDocument> ExportInventoryAsync(CancellationToken cancellationToken)
+        {
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var now = Connection.UtcNow();
+            var services = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
+            var legacy = UsesUuids ? await ListLegacyIdsAsync(cancellationToken).ConfigureAwait(false) : null;
+
+            var document = new InventoryDocument();
+            document.Settings.ServiceDownTime = FrozenServiceDownTime;
+            var usedIds = new HashSet<long>(legacy?.Values ?? Enumerable.Empty<long>());
+            long nextId = usedIds.Count == 0 ? 1 : usedIds.Max() + 1;
+            foreach (var s in services)
+            {
+                if (s.IsDownCell || string.IsNullOrEmpty(s.Id))
+                {
+                    Connection.Log.Warning($"Not exported: {s.Binary} on {s.Host} is in an unreachable cell (status UNKNOWN).");
+                    continue;
+                }
+                string uuid;
+                long id;
+                if (UsesUuids)
+                {
+                    uuid = s.Id!;
+                    id = legacy != null && legacy.TryGetValue(Key(s.Host, s.Binary), out var l) ? l : nextId++;
+                }
+                else
+                {
+                    id = long.Parse(s.Id!, System.Globalization.CultureInfo.InvariantCulture);
+                    uuid = StableUuid.Create(ExportNamespace, "service:" + s.Host + "/" + s.Binary);
+                }
+                document.Services.Add(new ServiceRecord
+                {
+                    Id = id,
+                    Uuid = uuid,
+                    Binary = s.Binary,
+                    Host = s.Host,
+                    Disabled = s.Status == ServiceStatus.Disabled,
+                    DisabledReason = s.DisabledReason,
+                    ForcedDown = s.ForcedDown ?? false,
+                    LastSeenUp = s.State == ServiceState.Up ? now : LongAgo,
+                    UpdatedAt = s.UpdatedAt,
+                });
+            }
+
+            var computeHosts = document.Services.Where(s => s.Binary == ServiceBinaries.Compute).Select(s => s.Host).Distinct().ToList();
+            document.Aggregates.AddRange(await ListAggregatesAsync(cancellationToken).ConfigureAwait(false));
+            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
+            document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
+            document.Migrations.AddRange((await ListMigrationsAsync(null, cancellationToken).ConfigureAwait(false))
+                .Where(m => ServiceRules.IsInProgress(m.Status) || (m.Status == "done" && m.MigrationType == "evacuation")));
+            return document;
+        }
+
+        private static string Key(string host, string binary) => binary + "@" + host;
+
+        /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
+        private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)
+        {
+            var response = await Connection.SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
+                .ConfigureAwait(false);
+            using var doc = response.Json();
+            var result = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var s in NovaJson.Services(doc.RootElement, Description))
+                if (long.TryParse(s.Id, out var id)) result[Key(s.Host, s.Binary)] = id;
+            return result;
+        }
+
+        private async Task<List<AggregateRecord>> ListAggregatesAsync(CancellationToken cancellationToken)
+        {
+            var response = await Connection.SendAsync(HttpMethod.Get, "os-aggregates", null, cancellationToken).ConfigureAwait(false);
+            using var doc = response.Json();
+            var result = new List<AggregateRecord>();
+            foreach (var a in NovaJson.Array(doc.RootElement, "aggregates"))
+            {
+                var record = new AggregateRecord { Uuid = NovaJson.String(a, "uuid"), Name = NovaJson.String(a, "name") ?? "" };
+                if (a.TryGetProperty("hosts", out var hosts) && hosts.ValueKind == System.Text.Json.JsonValueKind.Array)
+                    record.Hosts.AddRange(hosts.EnumerateArray().Where(h => h.ValueKind == System.Text.Json.JsonValueKind.String).Select(h => h.GetString()!));
+                if (a.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == System.Text.Json.JsonValueKind.Object)
+                    foreach (var p in metadata.EnumerateObject())
+                        if (p.Value.ValueKind == System.Text.Json.JsonValueKind.String) record.Metadata[p.Name] = p.Value.GetString()!;
+                result.Add(record);
+            }
+            return result;
+        }
+
+        /// <summary>Compute nodes from os-hypervisors; when that fails (e.g. a down cell), one node per compute host.</summary>
+        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var response = await Connection.SendAsync(HttpMethod.Get, "os-hypervisors/detail", null, cancellationToken).ConfigureAwait(false);
+                using var doc = response.Json();
+                return NovaJson.Array(doc.RootElement, "hypervisors").Select(h =>
+                {
+                    var name = NovaJson.String(h, "hypervisor_hostname") ?? "";
+                    var host = h.TryGetProperty("service", out var svc) ? NovaJson.String(svc, "host") : null;
+                    var id = NovaJson.Id(h, "id");
+                    return new ComputeNodeRecord
+                    {
+                        Host = host ?? name,
+                        HypervisorHostname = name,
+                        Uuid = NovaJson.IsUuidLike(id) ? id! : StableUuid.Create(ExportNamespace, "compute_node:" + name),
+                    };
+                }).Where(n => n.HypervisorHostname.Length > 0).ToList();
+            }
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
+            {
+                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
+                return computeHosts.Select(h => new ComputeNodeRecord
+                {
+                    Host = h, HypervisorHostname = h, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + h),
+                }).ToList();
+            }
+        }
+
+        private async Task<List<InstanceRecord>> ListAllInstancesAsync(List<string> computeHosts, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return (await ListInstancesAsync(null, cancellationToken).ConfigureAwait(false)).Where(i => !string.IsNullOrEmpty(i.Host)).ToList();
+            }
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
+            {
+                Connection.Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
+                var result = new List<InstanceRecord>();
+                foreach (var host in computeHosts)
+                    result.AddRange(await ListInstancesAsync(host, cancellationToken).ConfigureAwait(false));
+                return result;
+            }
+        }
+    }
+}
