@@ -47,6 +47,18 @@ $shipped = @(
     'en-US/about_ComputeServices.help.txt'
 )
 
+# The pwsh running this script, as a command line: under `dotnet pwsh` the process is dotnet itself.
+function Get-PwshCommand {
+    $exe = @('pwsh.exe', 'pwsh') | ForEach-Object { Join-Path $PSHOME $_ } | Where-Object { Test-Path $_ -PathType Leaf } | Select-Object -First 1
+    if ($exe) { return , @($exe) }
+    , @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
+}
+
+function Invoke-Pwsh {
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive @args
+}
+
 function Invoke-Dotnet {
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
@@ -68,6 +80,9 @@ function Invoke-Build {
     $unexpected = $actual | Where-Object { $_ -notin $shipped }
     if ($missing) { throw "The module folder lacks: $($missing -join ', ')" }
     if ($unexpected) { throw "The module folder has unexpected files: $($unexpected -join ', ')" }
+    # The committed MAML must be what the markdown and the cmdlets' metadata generate (in a child process: it imports the module).
+    Invoke-Pwsh -File (Join-Path $root 'tools/New-ModuleHelp.ps1') -ModuleDir $moduleDir -Check
+    if ($LASTEXITCODE -ne 0) { throw 'module/en-US/ComputeServices.dll-Help.xml is out of date: run tools/New-ModuleHelp.ps1 -ModuleDir out/ComputeServices/<version>' }
     Write-Host "Module ready: $moduleDir"
 }
 
@@ -100,7 +115,7 @@ Import-Module '$pesterModule'
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    & ([Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $runner
+    Invoke-Pwsh -Command $runner
     if (-not (Test-Path $summary)) { throw 'Pester wrote no summary' }
     $p = Get-Content -Raw $summary | ConvertFrom-Json
     $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped

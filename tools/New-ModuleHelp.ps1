@@ -45,12 +45,7 @@ param(
 # Remove each entry when its parameter lands (the script says when one has), then remove this list.
 # ---------------------------------------------------------------------------------------------------------------
 $PendingParameters = @{
-    # All landed in 6b5bbdf (Get/Enable/Disable/Set-ForcedDown/Remove: -Cloud, -Connection; Set-ForcedDown: -Disable, -Reason).
-    # -ThrottleLimit on the mutators: in the working tree, not yet committed when this help was written.
-    'Enable-ComputeService'        = @('ThrottleLimit')
-    'Disable-ComputeService'       = @('ThrottleLimit')
-    'Set-ComputeServiceForcedDown' = @('ThrottleLimit')
-    'Remove-ComputeService'        = @('ThrottleLimit')
+    # Parameters documented ahead of the code that adds them (none at the moment).
 }
 
 $ErrorActionPreference = 'Stop'

@@ -40,6 +40,8 @@ namespace ComputeServices
         public const string CloudConfigInvalid = "CloudConfigInvalid";
         public const string CloudNotFound = "CloudNotFound";
         public const string NovaRequestFailed = "NovaRequestFailed";
+        public const string ConflictingBackendParameters = "ConflictingBackendParameters";
+        public const string InventoryWriteFailed = "InventoryWriteFailed";
     }
 
     /// <summary>

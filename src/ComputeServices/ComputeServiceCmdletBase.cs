@@ -36,7 +36,7 @@ namespace ComputeServices.Commands
         {
             var explicitChoices = (InventoryPath != null ? 1 : 0) + (Cloud != null ? 1 : 0) + (Connection != null ? 1 : 0);
             if (explicitChoices > 1)
-                ThrowTerminatingError(ErrorRecords.Usage("ConflictingBackendParameters",
+                ThrowTerminatingError(ErrorRecords.Usage(ErrorIds.ConflictingBackendParameters,
                     "Use only one of -InventoryPath, -Cloud and -Connection.", null));
         }
 

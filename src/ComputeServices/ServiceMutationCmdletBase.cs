@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace ComputeServices.Commands
 {
@@ -12,6 +15,7 @@ namespace ComputeServices.Commands
         private int _handled;
         private int _failed;
         private bool _progressShown;
+        private readonly Queue<(ComputeService Service, Task<ComputeService?> Work)> _pending = new Queue<(ComputeService, Task<ComputeService?>)>();
 
         /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
         [Parameter]
@@ -23,8 +27,18 @@ namespace ComputeServices.Commands
         /// <summary>The noun phrase for the closing summary, e.g. "disable" in "2 of 5 compute services failed to disable".</summary>
         protected abstract string Verb { get; }
 
-        /// <summary>Does the work on one resolved service; returns the service as it is afterwards, or null when gone.</summary>
-        protected abstract ComputeService? Apply(ComputeService service);
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Runs on the pipeline thread just before the work starts (warnings, verbose lines).</summary>
+        protected virtual void BeforeApply(ComputeService service)
+        {
+        }
+
+        /// <summary>Does the work on one resolved service; returns the service as it is afterwards. May run concurrently with others.</summary>
+        protected abstract Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken);
 
         /// <summary>Asks whether to go on with one service. Remove overrides it for -Force.</summary>
         protected virtual bool Confirm(ComputeService service) => ShouldProcess(service.ToString(), Action);
@@ -34,15 +48,28 @@ namespace ComputeServices.Commands
             _handled++;
             ShowProgress(service);
             if (!Confirm(service)) return;
+            BeforeApply(service);
+            var backend = Backend;
+            var token = CancellationToken;
+            var work = ThrottleLimit > 1
+                ? Task.Run(() => ApplyAsync(backend, service, token))
+                : ApplyAsync(backend, service, token);
+            _pending.Enqueue((service, work));
+            while (_pending.Count >= ThrottleLimit) Complete(_pending.Dequeue());
+        }
+
+        // Results and errors are written in the order the services came in, whatever order the requests finish in.
+        private void Complete((ComputeService Service, Task<ComputeService?> Work) item)
+        {
             try
             {
-                var result = Apply(service);
+                var result = Run(_ => item.Work);
                 if (PassThru && result != null) WriteObject(result);
             }
             catch (ComputeServiceException ex)
             {
                 _failed++;
-                Report(ex, service);
+                Report(ex, item.Service);
             }
         }
 
@@ -54,6 +81,7 @@ namespace ComputeServices.Commands
 
         protected override void EndProcessing()
         {
+            while (_pending.Count > 0) Complete(_pending.Dequeue());
             if (_progressShown)
                 WriteProgress(new ProgressRecord(ProgressActivityId, Action, "Done") { RecordType = ProgressRecordType.Completed });
             // Like `openstack compute service delete`: a bulk run says at the end how many failed.

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
@@ -23,7 +25,7 @@ namespace ComputeServices.Commands
             }
         }
 
-        protected override ComputeService? Apply(ComputeService service)
-            => Run(token => Backend.UpdateAsync(service, Change, token));
+        protected override async Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken)
+            => await backend.UpdateAsync(service, Change, cancellationToken).ConfigureAwait(false);
     }
 }

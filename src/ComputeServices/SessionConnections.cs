@@ -52,14 +52,16 @@ namespace ComputeServices.Commands
             }
         }
 
-        /// <summary>Forgets the runspace's connections (Disconnect-ComputeService).</summary>
+        /// <summary>
+        /// Forgets the runspace's connections (Disconnect-ComputeService, or a new Connect). The current one is not
+        /// disposed: a caller may still hold it from Connect-ComputeService -PassThru and pass it to -Connection.
+        /// </summary>
         public static void Clear()
         {
             var runspace = Runspace.DefaultRunspace;
             if (runspace == null || !ByRunspace.TryGetValue(runspace, out var holder)) return;
             lock (holder)
             {
-                (holder.Current as System.IDisposable)?.Dispose();
                 foreach (var c in holder.ByKey.Values) c.Dispose();
                 holder.ByKey.Clear();
                 holder.Current = null;

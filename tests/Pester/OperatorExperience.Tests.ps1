@@ -137,3 +137,24 @@ Describe 'Evacuation prep in one step' {
         (Get-ComputeService -HostName compute-free-01).ForcedDown | Should -BeFalse
     }
 }
+
+Describe 'ThrottleLimit' {
+    BeforeEach {
+        $inv = New-TestInventory
+        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+    }
+    AfterEach {
+        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
+        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps the input order and reports each failure for its own item' {
+        $input = Get-ComputeService -Binary nova-compute
+        $ids = @($input.Id[0..3]) + [guid]::NewGuid().ToString() + @($input.Id[4..8])
+        $out = $ids | Disable-ComputeService -Reason 'bulk' -ThrottleLimit 4 -PassThru -ErrorVariable err -ErrorAction SilentlyContinue 3>$null
+        $out.Id | Should -Be $input.Id
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ServiceNotFound,*'
+        (Get-ComputeService -Status disabled -Binary nova-compute) | Should -HaveCount 9
+    }
+}

@@ -39,7 +39,7 @@ namespace ComputeServices.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InventoryWriteFailed", ErrorCategory.WriteError, path));
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InventoryWriteFailed, ErrorCategory.WriteError, path));
             }
             WriteObject(new FileInfo(path));
         }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace ComputeServices.Commands
 {
@@ -27,12 +29,16 @@ namespace ComputeServices.Commands
             return base.Confirm(service);
         }
 
-        protected override ComputeService? Apply(ComputeService service)
+        protected override void BeforeApply(ComputeService service)
         {
             foreach (var warning in Rules.ServiceRules.RemovalWarnings(service)) WriteWarning(warning);
             // Nova's 204 names nothing: record what is deleted for the audit trail.
             WriteVerbose($"Deleting {service} (host {service.Host}, binary {service.Binary}).");
-            Run(token => Backend.DeleteAsync(service, token));
+        }
+
+        protected override async Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken)
+        {
+            await backend.DeleteAsync(service, cancellationToken).ConfigureAwait(false);
             return service;
         }
 
