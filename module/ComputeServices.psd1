@@ -23,6 +23,7 @@
         'Test-ComputeServiceRemoval'
         'Connect-ComputeService'
         'Disconnect-ComputeService'
+        'Export-ComputeServiceInventory'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

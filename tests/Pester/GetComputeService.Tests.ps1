@@ -133,3 +133,18 @@ Describe 'New-ComputeServiceInventory' {
         Test-Path $path | Should -BeFalse
     }
 }
+
+Describe 'Export-ComputeServiceInventory from an inventory' {
+    It 'copies an inventory, refusing to overwrite without -Force' {
+        $inv = New-TestInventory
+        $copy = Join-Path ([IO.Path]::GetTempPath()) "copy-$([guid]::NewGuid()).json"
+        try {
+            Export-ComputeServiceInventory -InventoryPath $inv -Path $copy | Should -BeOfType ([IO.FileInfo])
+            $shape = { param($p) Get-ComputeService -InventoryPath $p | Select-Object * -ExcludeProperty Source | ConvertTo-Json -Compress }
+            (& $shape $copy) | Should -Be (& $shape $inv)
+            { Export-ComputeServiceInventory -InventoryPath $inv -Path $copy } | Should -Throw -ErrorId 'InventoryExists,*'
+            Export-ComputeServiceInventory -InventoryPath $inv -Path $copy -Force | Out-Null
+        }
+        finally { Remove-Item $inv, "$inv.lock", $copy, "$copy.lock" -ErrorAction SilentlyContinue }
+    }
+}

@@ -152,3 +152,23 @@ Describe 'Working against the real Nova' -Skip:$skipRemote {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
+
+Describe 'Rehearsal snapshots' -Skip:$skipRemote {
+    It 'exports the cloud into an inventory that answers as the cloud does' {
+        $snap = Join-Path ([IO.Path]::GetTempPath()) "snap-$([guid]::NewGuid()).json"
+        try {
+            $file = Export-ComputeServiceInventory -Cloud sandbox-admin -Path $snap 3>$null
+            $file | Should -BeOfType ([IO.FileInfo])
+            (Get-Content -Raw $snap) | Should -Not -Match 'admin-secret|appcred-secret'
+            $shape = { param($s) ($s | Where-Object Status -ne 'UNKNOWN' | Sort-Object Host, Binary |
+                    Select-Object Id, Binary, Host, Zone, Status, State, ForcedDown, DisabledReason | ConvertTo-Json -Compress) }
+            (& $shape (Get-ComputeService -InventoryPath $snap)) | Should -Be (& $shape (Get-ComputeService -Cloud sandbox-admin))
+            $check = { param($b) Get-ComputeService @b -Binary nova-compute -State up | Test-ComputeServiceRemoval @b |
+                    Sort-Object Host | ForEach-Object { "$($_.Host):$($_.CanRemove):$($_.Instances.Count):$($_.Migrations.Count)" } }
+            (& $check @{ InventoryPath = $snap }) | Should -Be (& $check @{ Cloud = 'sandbox-admin' })
+            { Remove-ComputeService -InventoryPath $snap -HostName compute-busy-01 -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ServiceHostingInstances,*'
+            { Export-ComputeServiceInventory -Cloud sandbox-admin -Path $snap 3>$null } | Should -Throw -ErrorId 'InventoryExists,*'
+        }
+        finally { Remove-Item $snap, "$snap.lock" -ErrorAction SilentlyContinue }
+    }
+}

@@ -204,7 +204,7 @@ namespace ComputeServices.Nova
                     $"The TLS certificate of {url.GetLeftPart(UriPartial.Authority)} could not be verified: {Scrub(Flatten(ex))}", ex)
                 {
                     Target = where,
-                    RecommendedAction = "Give the CA bundle that signed the server certificate (cacert in clouds.yaml, OS_CACERT, -CaCertFile), " +
+                    RecommendedAction = "Give the CA bundle that signed the server certificate (cacert in clouds.yaml, OS_CACERT, -CertificateAuthorityFile), " +
                         "or, only for a test cloud, skip verification with -SkipCertificateCheck (verify: false / OS_INSECURE).",
                 };
             return new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
