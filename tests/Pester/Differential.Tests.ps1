@@ -18,6 +18,7 @@ BeforeAll {
     }
     # Runs one step on both backends: returns @{ Local = ...; Remote = ... } with output and error ids.
     function Invoke-Both([scriptblock] $Step) {
+        $ErrorActionPreference = 'Continue'   # per-item errors are collected here, whatever the caller's preference
         $result = @{}
         foreach ($side in 'Local', 'Remote') {
             $backend = if ($side -eq 'Local') { @{ InventoryPath = $script:inv } } else { @{ Cloud = 'sandbox-admin' } }
@@ -41,6 +42,11 @@ Describe 'Local inventory and real Nova agree' -Skip:$skipRemote {
     AfterAll {
         Enable-ComputeService -Cloud sandbox-admin -HostName compute-free-02 -ErrorAction SilentlyContinue
         Set-ComputeServiceForcedDown -Cloud sandbox-admin -HostName compute-free-02 -ForcedDown $false -ErrorAction SilentlyContinue
+        # Put the deleted compute back so later suites (and re-runs) find the sandbox as seeded.
+        $sandboxHome = if ($env:NOVA_SANDBOX_HOME) { $env:NOVA_SANDBOX_HOME } else { Join-Path $PSScriptRoot '../../../shared/nova-sandbox' }
+        $sandboxDir = if ($env:NOVA_SANDBOX_DIR) { $env:NOVA_SANDBOX_DIR } else { '/tmp/nova-sandbox' }
+        & /usr/bin/python3 (Join-Path $PSScriptRoot '../sandbox/restore-compute.py') $sandboxDir (Join-Path $sandboxHome 'seed') compute-forced-down
+        if ($LASTEXITCODE -ne 0) { Write-Warning "Could not restore compute-forced-down in the sandbox at $sandboxDir" }
         Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
     }
 
@@ -90,8 +96,7 @@ Describe 'Local inventory and real Nova agree' -Skip:$skipRemote {
         $r.Local.Output | Should -HaveCount 7
     }
 
-    # Deletes cannot be undone in the sandbox (a re-seed cannot re-create a deleted uuid): this is the only
-    # test that deletes compute-forced-down, and the xunit integration suite must not.
+    # A re-seed alone cannot re-create a deleted uuid: AfterAll restores the host with tests/sandbox/restore-compute.py.
     It 'deletes a forced-down compute, which then leaves its aggregate, the same way' {
         $r = Invoke-Both { param($b) Remove-ComputeService @b -HostName compute-forced-down -Force; Get-ComputeService @b }
         $r.Remote.ErrorIds | Should -HaveCount 0

@@ -60,32 +60,12 @@ namespace ComputeServices.Tests.Integration
         /// <summary>True when a deleted seed compute can be brought back (see <see cref="RestoreDeletedCompute"/>).</summary>
         public static bool CanRestoreDeletes => File.Exists(CellDatabase) && File.Exists(Path.Combine(Home, "seed")) && File.Exists("/usr/bin/python3");
 
-        /// <summary>
-        /// Brings back a compute deleted through the API. The seed alone cannot: it re-creates the service with the same
-        /// stable uuid, which collides with the soft-deleted row (ServiceTopicExists). So the soft-deleted service and
-        /// compute-node rows of cell1 are un-deleted first, and the seed then re-creates the host mapping, the aggregate
-        /// membership and the placement resource provider that Nova removed.
-        /// </summary>
+        /// <summary>Brings back a compute deleted through the API (tests/sandbox/restore-compute.py says how).</summary>
         public static void RestoreDeletedCompute(string host)
         {
-            const string undelete =
-                "import sqlite3, sys\n" +
-                "db = sqlite3.connect(sys.argv[1]); h = sys.argv[2]\n" +
-                "if not db.execute('select 1 from services where host=? and topic=? and deleted=0', (h, 'compute')).fetchone():\n" +
-                "    row = db.execute('select max(id) from services where host=? and topic=? and deleted!=0', (h, 'compute')).fetchone()\n" +
-                "    if row and row[0]:\n" +
-                "        db.execute('update services set deleted=0, deleted_at=NULL where id=?', (row[0],))\n" +
-                "        db.execute('update compute_nodes set deleted=0, deleted_at=NULL, mapped=1 where id=(select max(id) from compute_nodes where host=? and deleted!=0) and not exists (select 1 from compute_nodes where host=? and deleted=0)', (h, h))\n" +
-                "db.commit()\n";
-            Assert.True(Run("/usr/bin/python3", "-c", undelete, CellDatabase, host) != null, $"Could not un-delete {host} in {CellDatabase}");
-            Reseed();
-        }
-
-        /// <summary>Runs the (idempotent) seed: it adds what is missing and skips existing hosts.</summary>
-        public static void Reseed()
-        {
-            var output = RunScript("seed", Dir);
-            Assert.True(output != null, $"Could not run {Path.Combine(Home, "seed")} {Dir}");
+            var script = Path.Combine(RepoRoot(), "tests", "sandbox", "restore-compute.py");
+            Assert.True(Run("/usr/bin/python3", script, Dir, Path.Combine(Home, "seed"), host) != null,
+                $"Could not restore {host} in the sandbox at {Dir}");
         }
 
         private static string? RunScript(string script, params string[] args)
