@@ -18,6 +18,32 @@ Describe 'The built module' {
         $exported | Should -Be ($data.CmdletsToExport | Sort-Object)
     }
 
+    It 'ships exactly the expected files, dependencies beside the module for Windows PowerShell' {
+        $expected = @(
+            'ComputeServices.dll', 'ComputeServices.Engine.dll', 'ComputeServices.psd1', 'ComputeServices.Format.ps1xml'
+            'YamlDotNet.dll', 'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'System.Memory.dll', 'System.Buffers.dll'
+            'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll', 'System.Threading.Tasks.Extensions.dll'
+            'Microsoft.Bcl.AsyncInterfaces.dll', 'en-US/ComputeServices.dll-Help.xml', 'en-US/about_ComputeServices.help.txt'
+        ) | Sort-Object
+        $actual = Get-ChildItem -Recurse -File $ModuleDir | ForEach-Object { [IO.Path]::GetRelativePath($ModuleDir, $_.FullName) -replace '\\', '/' } | Sort-Object
+        $actual | Should -Be $expected
+    }
+
+    It 'targets netstandard2.0, so one build loads in Windows PowerShell 5.1 and PowerShell 7' {
+        foreach ($dll in 'ComputeServices.dll', 'ComputeServices.Engine.dll') {
+            $asm = [Reflection.Assembly]::LoadFile((Join-Path $ModuleDir $dll))
+            $tfm = $asm.GetCustomAttributes([Runtime.Versioning.TargetFrameworkAttribute], $false)[0].FrameworkName
+            $tfm | Should -Be '.NETStandard,Version=v2.0'
+        }
+    }
+
+    It 'resolves its dependencies from the module folder whatever version is asked for (the Windows PowerShell path)' {
+        $resolve = [ComputeServices.Commands.ModuleInitializer].GetMethod('ResolveFromModuleFolder', [Reflection.BindingFlags]'NonPublic,Static')
+        $found = $resolve.Invoke($null, @($null, [ResolveEventArgs]::new('YamlDotNet, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null')))
+        Split-Path $found.Location -Parent | Should -Be (Resolve-Path $ModuleDir).Path
+        $resolve.Invoke($null, @($null, [ResolveEventArgs]::new('Not.A.Dependency, Version=1.0.0.0'))) | Should -BeNullOrEmpty
+    }
+
     It 'uses only approved verbs' {
         $approved = (Get-Verb).Verb
         foreach ($cmd in Get-Command -Module ComputeServices) {

@@ -111,6 +111,27 @@ Describe 'Tab completion never needs the network' {
             Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
         }
     }
+
+    It 'completes cloud names from clouds.yaml' {
+        $saved = $env:OS_CLIENT_CONFIG_FILE
+        $clouds = Join-Path ([IO.Path]::GetTempPath()) "clouds-$([guid]::NewGuid()).yaml"
+        Set-Content $clouds "clouds:`n  prod-east:`n    auth:`n      auth_url: https://192.0.2.1:5000/v3`n  prod-west:`n    auth:`n      auth_url: https://192.0.2.2:5000/v3`n  lab:`n    auth:`n      auth_url: https://192.0.2.3:5000/v3`n"
+        try {
+            $env:OS_CLIENT_CONFIG_FILE = $clouds
+            foreach ($line in 'Get-ComputeService -Cloud prod', 'Connect-ComputeService -Cloud prod') {
+                (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('prod-east', 'prod-west')
+            }
+        }
+        finally {
+            $env:OS_CLIENT_CONFIG_FILE = $saved
+            Remove-Item $clouds -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'completes host names for a cloud only from what this session already listed' {
+        $line = 'Get-ComputeService -HostName zz-never-listed'
+        (TabExpansion2 $line $line.Length).CompletionMatches | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Evacuation prep in one step' {

@@ -1,0 +1,37 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace ComputeServices.Commands
+{
+    /// <summary>
+    /// On Windows PowerShell 5.1 (.NET Framework) the module's dependencies (System.Text.Json and its closure,
+    /// YamlDotNet) sit beside the module and do not match the versions their references ask for, and there are no
+    /// binding redirects. This resolves any of them from the module folder, whatever version is asked for.
+    /// On PowerShell 7 the runtime resolves them itself and this handler does nothing.
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    {
+        private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
+        private static int _installed;
+
+        public void OnImport()
+        {
+            if (!IsNetFramework()) return;
+            if (System.Threading.Interlocked.Exchange(ref _installed, 1) == 1) return;
+            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+        }
+
+        internal static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
+        {
+            var name = new AssemblyName(args.Name).Name;
+            if (string.IsNullOrEmpty(name)) return null;
+            var candidate = Path.Combine(ModuleFolder, name + ".dll");
+            return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
+        }
+
+        private static bool IsNetFramework()
+            => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+    }
+}
