@@ -28,6 +28,12 @@ Disable-ComputeService -HostName compute-free-01 -Reason 'kernel upgrade' -PassT
 Step 'Set-ComputeServiceForcedDown -HostName compute-free-01 -ForcedDown $true -PassThru'
 Set-ComputeServiceForcedDown -HostName compute-free-01 -ForcedDown $true -PassThru | Format-Table | Out-String -Width 120 | Write-Host
 
+Step "Set-ComputeServiceForcedDown -HostName compute-down-01 -ForcedDown `$true -Disable -Reason 'fenced: evacuating'   # evacuation prep in one step"
+Set-ComputeServiceForcedDown -HostName compute-down-01 -ForcedDown $true -Disable -Reason 'fenced: evacuating' -PassThru | Format-Table | Out-String -Width 120 | Write-Host
+
+Step 'Get-ComputeService -Binary nova-compute | Test-ComputeServiceRemoval   # removal pre-flight: what would Nova refuse, and why'
+Get-ComputeService -Binary nova-compute | Test-ComputeServiceRemoval | Format-Table | Out-String -Width 120 | Write-Host
+
 Step 'Remove-ComputeService -HostName compute-busy-01 -Force   # refused: it still hosts instances'
 Remove-ComputeService -HostName compute-busy-01 -Force -ErrorAction SilentlyContinue -ErrorVariable refused
 foreach ($e in $refused) {

@@ -152,7 +152,7 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
-        public void AWriterWaits_ForALockReleasedWithinTheTimeout()
+        public async Task AWriterWaits_ForALockReleasedWithinTheTimeout()
         {
             using var t = Sample();
             var file = new InventoryFile(t.Path, TimeSpan.FromSeconds(20));
@@ -161,7 +161,7 @@ namespace ComputeServices.Tests.Inventory
             var watch = Stopwatch.StartNew();
             file.Update(d => { Increment(d); return 0; });
             Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(300), $"did not wait: {watch.Elapsed}");
-            release.Wait();
+            await release;
             Assert.Equal(1, Counter(t.Read()));
         }
 

@@ -1,3 +1,4 @@
+using System.Threading.Tasks;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -109,7 +110,7 @@ public static class Child
         }
 
         [Fact]
-        public void ChildProcessesAndThreads_UpdatingTogether_LoseNoUpdate()
+        public async Task ChildProcessesAndThreads_UpdatingTogether_LoseNoUpdate()
         {
             const int processes = 4, threads = 4, perWorker = 25;
             using var t = With(Doc(Svc(1, "host-1", lastSeenUp: Now)));
@@ -139,7 +140,7 @@ public static class Child
                 var err = p.StandardError.ReadToEndAsync();
                 var outText = p.StandardOutput.ReadToEnd();
                 Assert.True(p.WaitForExit(120_000), "child did not finish");
-                Assert.True(p.ExitCode == 0, $"child failed ({p.ExitCode}): {outText}{err.Result}");
+                Assert.True(p.ExitCode == 0, $"child failed ({p.ExitCode}): {outText}{await err}");
                 p.Dispose();
             }
             Assert.Equal((processes + threads) * perWorker, ConcurrencyTests.Counter(t.Read()));

@@ -275,7 +275,7 @@ namespace ComputeServices.Tests.Inventory
         [Fact]
         public void HostAndBinary_Resolve_DefaultingToNovaCompute()
         {
-            var c = _backend.ResolveAsync(ServiceRef.ByHost("compute-free-01"), default).GetAwaiter().GetResult();
+            var c = Ops.Resolve(_backend, "compute-free-01");
             Assert.Equal("nova-compute", c.Binary);
             Assert.Equal(Stored("compute-free-01").Uuid, c.Id);
             Assert.Equal(ErrorIds.ServiceNotFound, Assert.Throws<ComputeServiceException>(
