@@ -13,4 +13,16 @@ function New-TestInventory {
     $path
 }
 
+# Makes a fresh sample inventory the default of every ComputeServices cmdlet; returns its path.
+function Enter-TestInventory {
+    $path = New-TestInventory
+    $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $path
+    $path
+}
+
+function Exit-TestInventory([string] $Path) {
+    $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
+    Remove-Item $Path, "$Path.lock" -ErrorAction SilentlyContinue
+}
+
 function Get-FileHashText([string] $Path) { (Get-FileHash -Algorithm SHA256 $Path).Hash }

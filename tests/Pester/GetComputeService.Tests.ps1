@@ -1,14 +1,8 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Get-ComputeService on the local inventory' {
-    BeforeAll {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterAll {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeAll { $inv = Enter-TestInventory }
+    AfterAll { Exit-TestInventory $inv }
 
     It 'lists every service Nova would list, sorted by host and binary' {
         $all = Get-ComputeService

@@ -2,14 +2,10 @@ BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Identifying services: every form, as a parameter and piped' {
     BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+        $inv = Enter-TestInventory
         $free = Get-ComputeService -HostName compute-free-01
     }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    AfterEach { Exit-TestInventory $inv }
 
     It '<name>' -ForEach @(
         @{ name = 'piped ComputeService (InputObject)'; call = { $free | Disable-ComputeService -Reason r -PassThru } }
@@ -49,14 +45,8 @@ Describe 'Identifying services: every form, as a parameter and piped' {
 }
 
 Describe 'Enable, Disable and Set-ComputeServiceForcedDown' {
-    BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeEach { $inv = Enter-TestInventory }
+    AfterEach { Exit-TestInventory $inv }
 
     It 'enable clears the disabled reason' {
         $s = Enable-ComputeService -HostName compute-down-01 -PassThru
@@ -133,14 +123,8 @@ Describe 'Enable, Disable and Set-ComputeServiceForcedDown' {
 }
 
 Describe 'Remove-ComputeService' {
-    BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeEach { $inv = Enter-TestInventory }
+    AfterEach { Exit-TestInventory $inv }
 
     It 'refuses a compute that hosts instances (ServiceHostingInstances, ResourceBusy, with the instances named)' {
         $err = { Remove-ComputeService -HostName compute-busy-01 -Force -ErrorAction Stop } |

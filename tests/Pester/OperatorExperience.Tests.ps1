@@ -2,14 +2,10 @@ BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Removal pre-flight' {
     BeforeAll {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
+        $inv = Enter-TestInventory
         $before = Get-FileHashText $inv
     }
-    AfterAll {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    AfterAll { Exit-TestInventory $inv }
 
     It 'names the instances on a busy host' {
         $check = Test-ComputeServiceRemoval -HostName compute-busy-01
@@ -56,14 +52,8 @@ Describe 'Removal pre-flight' {
 }
 
 Describe 'Bulk work' {
-    BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeEach { $inv = Enter-TestInventory }
+    AfterEach { Exit-TestInventory $inv }
 
     It 'says at the end how many of a bulk removal failed' {
         Get-ComputeService -Binary nova-compute | Remove-ComputeService -Force -ErrorAction SilentlyContinue -WarningVariable warnings 3>$null
@@ -135,14 +125,8 @@ Describe 'Tab completion never needs the network' {
 }
 
 Describe 'Evacuation prep in one step' {
-    BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeEach { $inv = Enter-TestInventory }
+    AfterEach { Exit-TestInventory $inv }
 
     It 'forces down and disables with a reason in one call' {
         $s = Set-ComputeServiceForcedDown -HostName compute-free-01 -ForcedDown $true -Disable -Reason 'fenced: evacuating' -PassThru
@@ -160,14 +144,8 @@ Describe 'Evacuation prep in one step' {
 }
 
 Describe 'ThrottleLimit' {
-    BeforeEach {
-        $inv = New-TestInventory
-        $PSDefaultParameterValues['*-ComputeService*:InventoryPath'] = $inv
-    }
-    AfterEach {
-        $PSDefaultParameterValues.Remove('*-ComputeService*:InventoryPath')
-        Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue
-    }
+    BeforeEach { $inv = Enter-TestInventory }
+    AfterEach { Exit-TestInventory $inv }
 
     It 'keeps the input order and reports each failure for its own item' {
         $input = Get-ComputeService -Binary nova-compute
