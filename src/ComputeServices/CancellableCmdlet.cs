@@ -20,6 +20,9 @@ namespace ComputeServices.Commands
 
         protected override void StopProcessing() => _cancellation?.Cancel();
 
+        /// <summary>Cancels engine work still running, e.g. concurrent requests, when the command stops on an error.</summary>
+        protected void CancelRunningWork() => _cancellation?.Cancel();
+
         public virtual void Dispose()
         {
             _cancellation?.Dispose();

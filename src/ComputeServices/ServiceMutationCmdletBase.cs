@@ -69,7 +69,16 @@ namespace ComputeServices.Commands
             catch (ComputeServiceException ex)
             {
                 _failed++;
-                Report(ex, item.Service);
+                try
+                {
+                    Report(ex, item.Service);
+                }
+                catch
+                {
+                    // The error stops the command (terminating, or -ErrorAction Stop): requests still in flight stop too.
+                    CancelRunningWork();
+                    throw;
+                }
             }
         }
 
