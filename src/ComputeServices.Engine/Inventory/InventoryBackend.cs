@@ -32,11 +32,12 @@ namespace ComputeServices.Inventory
         {
             var document = _file.Read();
             var now = _utcNow();
+            var zones = ZonesByHost(document);
             IReadOnlyList<ComputeService> result = document.Services
                 .Where(s => !ServiceRules.HiddenBinaries.Contains(s.Binary))
                 .Where(s => query.Host == null || string.Equals(s.Host, query.Host, StringComparison.Ordinal))
                 .Where(s => query.Binary == null || string.Equals(s.Binary, query.Binary, StringComparison.Ordinal))
-                .Select(s => Render(document, s, now))
+                .Select(s => Render(document, s, now, zones))
                 .ToList();
             return Task.FromResult(result);
         }
@@ -144,12 +145,27 @@ namespace ComputeServices.Inventory
             => document.Migrations.Any(m => m.Status == "done" && m.MigrationType == "evacuation"
                 && string.Equals(m.SourceCompute, host, StringComparison.Ordinal));
 
-        private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now)
+        /// <summary>Each host's availability zones from its aggregates, built once per listing (not once per service).</summary>
+        private static Dictionary<string, List<string>> ZonesByHost(InventoryDocument document)
+        {
+            var zones = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var aggregate in document.Aggregates)
+            {
+                if (!aggregate.Metadata.TryGetValue("availability_zone", out var az) || string.IsNullOrEmpty(az)) continue;
+                foreach (var host in aggregate.Hosts)
+                {
+                    if (!zones.TryGetValue(host, out var list)) zones[host] = list = new List<string>();
+                    list.Add(az);
+                }
+            }
+            return zones;
+        }
+
+        private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now, Dictionary<string, List<string>>? zonesByHost = null)
         {
             var settings = document.Settings;
-            var zones = document.Aggregates
-                .Where(a => a.Hosts.Contains(s.Host) && a.Metadata.TryGetValue("availability_zone", out var az) && !string.IsNullOrEmpty(az))
-                .Select(a => a.Metadata["availability_zone"]);
+            zonesByHost ??= ZonesByHost(document);
+            var zones = zonesByHost.TryGetValue(s.Host, out var found) ? found : (IEnumerable<string>)Array.Empty<string>();
             return new ComputeService(
                 s.Uuid,
                 s.Binary,

@@ -13,7 +13,7 @@ namespace ComputeServices.Inventory
     {
         public const int CurrentSchemaVersion = 1;
 
-        [JsonPropertyName("schema_version")] public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+        [JsonRequired, JsonPropertyName("schema_version")] public int? SchemaVersion { get; set; } = CurrentSchemaVersion;
         [JsonPropertyName("settings")] public InventorySettings Settings { get; set; } = new InventorySettings();
         [JsonPropertyName("services")] public List<ServiceRecord> Services { get; set; } = new List<ServiceRecord>();
         [JsonPropertyName("compute_nodes")] public List<ComputeNodeRecord> ComputeNodes { get; set; } = new List<ComputeNodeRecord>();

@@ -38,10 +38,10 @@ namespace ComputeServices.Inventory
 
         public InventoryDocument Read()
         {
-            string text;
+            byte[] bytes;
             try
             {
-                text = ReadAllTextShared(Path);
+                bytes = ReadAllBytesShared(Path);
             }
             catch (FileNotFoundException ex)
             {
@@ -51,7 +51,7 @@ namespace ComputeServices.Inventory
             {
                 throw NotFound(ex);
             }
-            return Parse(text, Path);
+            return Parse(bytes, Path);
         }
 
         /// <summary>Reads, changes and writes the inventory as one step that no other writer can interleave with.</summary>
@@ -85,34 +85,60 @@ namespace ComputeServices.Inventory
             }
         }
 
-        public static InventoryDocument Parse(string text, string path)
+        public static InventoryDocument Parse(string text, string path) => Parse(System.Text.Encoding.UTF8.GetBytes(text), path);
+
+        /// <summary>Parses and validates an inventory. One pass over the bytes; the version is probed only when that fails.</summary>
+        public static InventoryDocument Parse(byte[] bytes, string path)
         {
+            var json = WithoutBom(bytes);
             InventoryDocument? document;
             try
             {
-                using (var probe = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
-                {
-                    if (probe.RootElement.ValueKind != JsonValueKind.Object)
-                        throw Corrupt(path, $"the top level is a JSON {probe.RootElement.ValueKind}, not an object.");
-                    if (!probe.RootElement.TryGetProperty("schema_version", out var version))
-                        throw Corrupt(path, "'schema_version' is missing.");
-                    if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number))
-                        throw Corrupt(path, $"'schema_version' must be a whole number, not {version.GetRawText()}.");
-                    if (number != InventoryDocument.CurrentSchemaVersion)
-                        throw Corrupt(path, $"schema_version {number} is not supported; this version of ComputeServices reads schema_version {InventoryDocument.CurrentSchemaVersion}.");
-                }
-                document = JsonSerializer.Deserialize<InventoryDocument>(text, JsonOptions);
+                document = JsonSerializer.Deserialize<InventoryDocument>(json, JsonOptions);
             }
             catch (JsonException ex)
             {
+                // A newer schema may not even deserialize: say that, rather than where it stopped.
+                var version = ProbeSchemaVersion(json);
+                if (version.HasValue && version != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, version.Value);
                 var where = ex.LineNumber.HasValue ? $" (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1})" : "";
                 var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at {ex.Path}";
                 throw Corrupt(path, $"it is not valid inventory JSON{field}{where}: {FirstSentence(ex.Message)}", ex);
             }
             if (document == null) throw Corrupt(path, "the document is null.");
+            if (document.SchemaVersion == null) throw Corrupt(path, "'schema_version' is missing.");
+            if (document.SchemaVersion != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, document.SchemaVersion.Value);
             InventoryValidator.Validate(document, path);
             return document;
         }
+
+        private static ComputeServiceException UnsupportedVersion(string path, int version)
+            => Corrupt(path, $"schema_version {version} is not supported; this version of ComputeServices reads schema_version {InventoryDocument.CurrentSchemaVersion}.");
+
+        private static int? ProbeSchemaVersion(ReadOnlySpan<byte> json)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isVersion = reader.ValueTextEquals("schema_version");
+                    if (!reader.Read()) return null;
+                    if (isVersion) return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : (int?)null;
+                    reader.Skip();
+                }
+            }
+            catch (JsonException)
+            {
+            }
+            return null;
+        }
+
+        private static ReadOnlySpan<byte> WithoutBom(byte[] bytes)
+            => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+                ? new ReadOnlySpan<byte>(bytes, 3, bytes.Length - 3)
+                : bytes;
 
         internal static ComputeServiceException Corrupt(string path, string problem, Exception? inner = null)
             => new ComputeServiceException(ErrorIds.InventoryCorrupt, FailureKind.InvalidData,
@@ -181,7 +207,7 @@ namespace ComputeServices.Inventory
             }
         }
 
-        private static string ReadAllTextShared(string path)
+        private static byte[] ReadAllBytesShared(string path)
         {
             // Windows can briefly refuse to open a file while it is being replaced; retry a few times.
             for (var attempt = 0; ; attempt++)
@@ -189,8 +215,11 @@ namespace ComputeServices.Inventory
                 try
                 {
                     using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                    using (var reader = new StreamReader(stream))
-                        return reader.ReadToEnd();
+                    using (var buffer = new MemoryStream(stream.CanSeek ? (int)stream.Length : 0))
+                    {
+                        stream.CopyTo(buffer);
+                        return buffer.ToArray();
+                    }
                 }
                 catch (IOException ex) when (attempt < 20 && !(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException))
                 {

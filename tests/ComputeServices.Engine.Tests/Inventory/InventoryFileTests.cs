@@ -281,5 +281,24 @@ namespace ComputeServices.Tests.Inventory
             Assert.Equal("ünïcödé \"quoted\" \n newline", s.DisabledReason);
             Assert.Equal(JsonSerializer.Serialize(t.Read()), JsonSerializer.Serialize(InventoryFile.Parse(File.ReadAllText(t.Path), t.Path)));
         }
+
+        [Fact]
+        public void AFileWithAUtf8ByteOrderMark_AsWindowsPowerShellWritesIt_IsRead()
+        {
+            using var t = Sample();
+            var bytes = File.ReadAllBytes(t.Path);
+            File.WriteAllBytes(t.Path, new byte[] { 0xEF, 0xBB, 0xBF }.Concat(bytes).ToArray());
+            Assert.Equal(SampleInventory.Create(Now).Services.Count, new InventoryFile(t.Path).Read().Services.Count);
+        }
+
+        [Fact]
+        public void ANewerSchemaThatDoesNotDeserialize_IsReportedByItsVersion()
+        {
+            using var t = Sample();
+            File.WriteAllText(t.Path, "{ \"schema_version\": 2, \"services\": { \"by_host\": {} } }");
+            var ex = Assert.Throws<ComputeServiceException>(() => new InventoryFile(t.Path).Read());
+            Assert.Equal(ErrorIds.InventoryCorrupt, ex.ErrorId);
+            Assert.Contains("schema_version 2 is not supported", ex.Message);
+        }
     }
 }
