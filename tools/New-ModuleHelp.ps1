@@ -13,8 +13,7 @@
     non-common parameters (including -WhatIf/-Confirm) has no description, when the markdown documents a parameter
     the cmdlet does not have, or when a declared [OutputType] is not documented under OUTPUTS.
 
-    Markdown for a cmdlet the module does not export (yet) is only a warning. So are the parameters listed in
-    $PendingParameters below: they are documented ahead of the code that adds them.
+    Markdown for a cmdlet the module does not export (yet) is only a warning.
 
     Run it in a fresh pwsh: it imports the built module, and a process that already loaded another build of
     ComputeServices.dll cannot load this one.
@@ -38,15 +37,6 @@ param(
     [string] $OutFile,
     [switch] $Check
 )
-
-# ---------------------------------------------------------------------------------------------------------------
-# Parameters documented ahead of the code that adds them (another change in flight). A documented parameter listed
-# here that the built cmdlet lacks is a warning, not an error, and it is left out of the MAML until it exists.
-# Remove each entry when its parameter lands (the script says when one has), then remove this list.
-# ---------------------------------------------------------------------------------------------------------------
-$PendingParameters = @{
-    # Parameters documented ahead of the code that adds them (none at the moment).
-}
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -149,14 +139,6 @@ foreach ($name in $docs.Keys | Sort-Object) {
         Write-Warning "docs/help/$name.md documents $name, which the built module does not export (yet); left out of the MAML."
     }
 }
-foreach ($name in $PendingParameters.Keys | Sort-Object) {
-    $cmd = $exported | Where-Object Name -eq $name
-    if (-not $cmd) { continue }
-    foreach ($p in $PendingParameters[$name] | Where-Object { $cmd.Parameters.ContainsKey($_) }) {
-        Write-Warning "$name now has -${p}: remove it from `$PendingParameters in tools/New-ModuleHelp.ps1."
-    }
-}
-
 $commands = foreach ($cmd in $exported) {
     $name = $cmd.Name
     $doc = $docs[$name]
@@ -168,12 +150,7 @@ $commands = foreach ($cmd in $exported) {
     # Documented parameters that the cmdlet lacks.
     foreach ($p in $doc.Parameters.Keys) {
         if ($cmd.Parameters.ContainsKey($p)) { continue }
-        if ($PendingParameters.ContainsKey($name) -and $p -in $PendingParameters[$name]) {
-            Write-Warning "${name}: -$p is documented but not in the built cmdlet yet (pending); left out of the MAML."
-        }
-        else {
-            $problems.Add("${name}: docs/help/$name.md documents -$p, which the cmdlet does not have.")
-        }
+        $problems.Add("${name}: docs/help/$name.md documents -$p, which the cmdlet does not have.")
     }
 
     # Declared output types must be documented.

@@ -42,6 +42,8 @@ namespace ComputeServices
         public const string NovaRequestFailed = "NovaRequestFailed";
         public const string ConflictingBackendParameters = "ConflictingBackendParameters";
         public const string InventoryWriteFailed = "InventoryWriteFailed";
+        public const string NotConnected = "NotConnected";
+        public const string TargetMismatch = "TargetMismatch";
     }
 
     /// <summary>

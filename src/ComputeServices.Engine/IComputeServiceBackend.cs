@@ -11,7 +11,7 @@ namespace ComputeServices
     /// </summary>
     public interface IComputeServiceBackend : IDisposable
     {
-        /// <summary>A short description for messages and the <c>Source</c> property: the file path or the endpoint.</summary>
+        /// <summary>The <c>Source</c> of what it lists: the inventory's full path, or <c>cloud (endpoint, project name)</c>.</summary>
         string Description { get; }
 
         /// <summary>Lists services, filtered server-side by exact host and binary, as Nova does.</summary>
@@ -28,5 +28,8 @@ namespace ComputeServices
 
         /// <summary>Reports what would block deleting the service, without deleting anything.</summary>
         Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken);
+
+        /// <summary>Everything a local inventory needs to answer as this backend does: services, hosts, instances, migrations, aggregates.</summary>
+        Task<Inventory.InventoryDocument> ExportAsync(CancellationToken cancellationToken);
     }
 }

@@ -31,7 +31,7 @@ namespace ComputeServices.Commands
 
         private static IEnumerable<ComputeService> KnownServices(IDictionary bound)
         {
-            var remembered = CompletionSources.RemoteDescriptions(bound).SelectMany(LastListing.For).ToList();
+            var remembered = CompletionSources.ListedSources(bound).SelectMany(ComputeServiceCmdletBase.Session.ListingOf).ToList();
             if (remembered.Count > 0) return remembered;
             var path = CompletionSources.InventoryPath(bound);
             if (path == null) return Array.Empty<ComputeService>();

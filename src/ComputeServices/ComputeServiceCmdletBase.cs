@@ -1,18 +1,21 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using ComputeServices.Config;
-using ComputeServices.Inventory;
 using ComputeServices.Nova;
+using ComputeServices.Session;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
-    /// Every cmdlet that talks to a backend. It is chosen in one place, in this order: -Connection, -Cloud or
-    /// -InventoryPath; else the runspace's connection from Connect-ComputeService; else
-    /// $env:COMPUTESERVICES_INVENTORY; else OS_CLOUD or the OS_* variables; else the per-user inventory.
+    /// Every cmdlet that talks to a backend. Which one is decided by the engine's <see cref="BackendLocator"/>: an
+    /// explicit -Connection, -Cloud or -InventoryPath; else the runspace's connection; else $env:COMPUTESERVICES_INVENTORY;
+    /// else OS_CLOUD or the OS_* variables; else the per-user inventory. An object acts on the source it was listed from.
     /// </summary>
     public abstract class ComputeServiceCmdletBase : CancellableCmdlet
     {
-        private IComputeServiceBackend? _backend;
+        private BackendLocator? _locator;
+        private BackendChoice? _choice;
+        private readonly Dictionary<string, IComputeServiceBackend> _bySource = new Dictionary<string, IComputeServiceBackend>(System.StringComparer.Ordinal);
 
         /// <summary>The local JSON inventory to use instead of a cloud.</summary>
         [Parameter]
@@ -30,7 +33,16 @@ namespace ComputeServices.Commands
         [ValidateNotNull]
         public NovaConnection? Connection { get; set; }
 
-        protected IComputeServiceBackend Backend => _backend ??= OpenBackend();
+        /// <summary>The backend for names and ids (and for objects without a source).</summary>
+        protected IComputeServiceBackend Backend => Choice.Backend;
+
+        /// <summary>The engine state of this runspace.</summary>
+        internal static SessionContext Session => RunspaceSessions.Current;
+
+        /// <summary>PowerShell's current file-system location (not the process's): relative paths and ./clouds.yaml resolve here.</summary>
+        protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+        protected bool HasExplicitBackend => InventoryPath != null || Cloud != null || Connection != null;
 
         protected override void BeginProcessing()
         {
@@ -40,61 +52,100 @@ namespace ComputeServices.Commands
                     "Use only one of -InventoryPath, -Cloud and -Connection.", null));
         }
 
-        protected override void EndProcessing() => _backend = null;
+        protected override void EndProcessing() => _choice = null;
 
         public override void Dispose()
         {
-            _backend = null;
+            _choice = null;
+            _bySource.Clear();
             base.Dispose();
         }
 
         protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
-        private IComputeServiceBackend OpenBackend()
+        private BackendLocator Locator
+            => _locator ??= new BackendLocator(Session, CloudConfigEnvironment.FromProcess(CurrentDirectory), EngineLog);
+
+        private BackendChoice Choice
         {
-            try
+            get
             {
-                var backend = ChooseBackend();
-                SessionConnections.Remember(backend.Description);
-                return backend;
+                if (_choice != null) return _choice;
+                try
+                {
+                    _choice = Locator.Locate(new BackendRequest
+                    {
+                        InventoryPath = InventoryPath == null ? null : ResolvePath(InventoryPath),
+                        CloudName = Cloud,
+                        Connection = Connection,
+                    });
+                }
+                catch (ComputeServiceException ex)
+                {
+                    FlushLog();
+                    ThrowTerminatingError(ErrorRecords.From(ex));
+                    throw;
+                }
+                FlushLog();
+                WriteVerbose($"Using {_choice.Reason}: {_choice.Backend.Description}.");
+                return _choice;
             }
-            catch (ComputeServiceException ex)
+        }
+
+        /// <summary>
+        /// The backend a service (or a row naming one) acts on: the place it was listed from. Throws TargetMismatch when
+        /// the command was given a different place, or when this runspace cannot reach that place.
+        /// </summary>
+        protected IComputeServiceBackend BackendForSource(string? sourceText)
+        {
+            if (string.IsNullOrWhiteSpace(sourceText)) return Backend;
+            if (_bySource.TryGetValue(sourceText!, out var known)) return known;
+            var source = ServiceSource.Parse(sourceText, CurrentDirectory)!;
+            IComputeServiceBackend backend;
+            if (HasExplicitBackend)
             {
-                ThrowTerminatingError(ErrorRecords.From(ex));
-                throw;
+                backend = Backend;
+                if (backend is NovaBackend nova) Run(token => nova.Connection.ConnectAsync(token));
+                var given = ServiceSource.Parse(backend.Description, CurrentDirectory);
+                if (given == null || !given.SamePlaceAs(source))
+                    throw new ComputeServiceException(ErrorIds.TargetMismatch, FailureKind.InvalidOperation,
+                        $"The service was listed from {source.Phrase}, but this command was given {given?.Phrase ?? backend.Description}. Nothing was sent.")
+                    {
+                        RecommendedAction = "Drop -Cloud, -Connection or -InventoryPath to act where the service was listed, or list the service again from the place you mean.",
+                    };
             }
+            else
+            {
+                backend = Run(token => Locator.ForSourceAsync(source, token))
+                    ?? throw new ComputeServiceException(ErrorIds.TargetMismatch, FailureKind.InvalidOperation,
+                        source.IsCloud
+                            ? $"The service was listed from {source.Phrase}, and this session has no connection to that endpoint and project. Nothing was sent."
+                            : $"The service was listed from {source.Phrase}, which no longer exists. Nothing was written.")
+                    {
+                        RecommendedAction = source.IsCloud
+                            ? "Connect-ComputeService to that cloud (or pass it with -Connection or -Cloud) and run the command again."
+                            : "List the services again from the inventory you mean.",
+                    };
+            }
+            _bySource[sourceText!] = backend;
+            return backend;
         }
 
-        private IComputeServiceBackend ChooseBackend()
+        /// <summary>Notes where a resolved service was found, so acting on it later needs no second look-up.</summary>
+        protected void RememberSource(ComputeService service, IComputeServiceBackend backend)
         {
-            if (Connection != null) return Remote(Connection, "the connection given with -Connection");
-            if (Cloud != null) return Remote(SessionConnections.ForSettings("cloud:" + Cloud, () => new CloudConfigLoader().LoadCloud(Cloud)), $"cloud '{Cloud}'");
-            if (InventoryPath != null) return Local(ResolvePath(InventoryPath));
-            if (SessionConnections.Current is NovaConnection current) return Remote(current, "the current connection (Connect-ComputeService)");
-            var fromEnvironment = InventoryLocation.FromEnvironment();
-            if (fromEnvironment != null) return Local(fromEnvironment);
-
-            var loader = new CloudConfigLoader();
-            var osCloud = loader.Environment.Get("OS_CLOUD");
-            if (osCloud != null)
-                return Remote(SessionConnections.ForSettings("cloud:" + osCloud, () => loader.LoadCloud(osCloud)), $"OS_CLOUD '{osCloud}'");
-            var settings = loader.LoadFromEnvironment();
-            if (settings != null)
-                return Remote(SessionConnections.ForSettings("envvars:" + settings.AuthUrl + settings.Endpoint, () => settings), "the OS_* environment variables");
-            return Local(InventoryLocation.PerUserDefault());
+            if (!string.IsNullOrWhiteSpace(service.Source) && !_bySource.ContainsKey(service.Source!)) _bySource[service.Source!] = backend;
         }
 
-        private IComputeServiceBackend Remote(NovaConnection connection, string why)
-        {
-            connection.Log = EngineLog;
-            WriteVerbose($"Using {why}: {connection}.");
-            return new NovaBackend(connection);
-        }
+        /// <summary>The backend a resolved service acts on (where it was listed).</summary>
+        protected IComputeServiceBackend BackendOf(ComputeService service) => BackendForSource(service.Source);
 
-        private IComputeServiceBackend Local(string path)
-        {
-            WriteVerbose($"Using the local inventory '{path}'.");
-            return new InventoryBackend(path);
-        }
+        /// <summary>Where a service lives, in words: "cloud prod (https://…, project admin)" or "inventory /path".</summary>
+        protected string PlaceOf(ComputeService service)
+            => ServiceSource.Parse(service.Source, CurrentDirectory)?.Phrase ?? Backend.Description;
+
+        /// <summary>Remembers what a backend listed, for tab completion (per runspace, bounded).</summary>
+        protected void RememberListing(IComputeServiceBackend backend, IReadOnlyList<ComputeService> services)
+            => Session.RememberListing(backend.Description, services);
     }
 }

@@ -2,12 +2,14 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
-    /// Cmdlets that change services: one ShouldProcess per resolved service with a readable target, then the
-    /// engine call; progress over many services, and a closing count of what failed.
+    /// Cmdlets that change services: one ShouldProcess per resolved service, naming the service and the place it lives,
+    /// then the engine call on that place; progress over many services, and a closing count of what failed.
+    /// Enable, Disable and Set-ComputeServiceForcedDown give a <see cref="Change"/>; Remove overrides <see cref="ApplyAsync"/>.
     /// </summary>
     public abstract class ServiceMutationCmdletBase : ServiceTargetCmdletBase
     {
@@ -21,16 +23,34 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
         /// <summary>The ShouldProcess action text, e.g. "Disable compute service".</summary>
         protected abstract string Action { get; }
 
         /// <summary>The noun phrase for the closing summary, e.g. "disable" in "2 of 5 compute services failed to disable".</summary>
         protected abstract string Verb { get; }
 
-        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 1;
+        /// <summary>The change this invocation applies to every service; null for cmdlets that do something else (Remove).</summary>
+        protected virtual ServiceChange? Change => null;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (Change == null) return;
+            // A change that is wrong for every service is bad usage: stop before touching anything.
+            try
+            {
+                ServiceRules.ValidateChange(Change);
+            }
+            catch (ComputeServiceException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+            }
+        }
 
         /// <summary>Runs on the pipeline thread just before the work starts (warnings, verbose lines).</summary>
         protected virtual void BeforeApply(ComputeService service)
@@ -38,18 +58,32 @@ namespace ComputeServices.Commands
         }
 
         /// <summary>Does the work on one resolved service; returns the service as it is afterwards. May run concurrently with others.</summary>
-        protected abstract Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken);
+        protected virtual async Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken)
+            => await backend.UpdateAsync(service, Change!, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>What ShouldProcess names: the service and where it lives.</summary>
+        protected string TargetText(ComputeService service) => $"{service} in {PlaceOf(service)}";
 
         /// <summary>Asks whether to go on with one service. Remove overrides it for -Force.</summary>
-        protected virtual bool Confirm(ComputeService service) => ShouldProcess(service.ToString(), Action);
+        protected virtual bool Confirm(ComputeService service) => ShouldProcess(TargetText(service), Action);
 
         protected override void Process(ComputeService service)
         {
             _handled++;
             ShowProgress(service);
+            IComputeServiceBackend backend;
+            try
+            {
+                backend = BackendOf(service);
+            }
+            catch (ComputeServiceException ex)
+            {
+                _failed++;
+                Report(ex, service);
+                return;
+            }
             if (!Confirm(service)) return;
             BeforeApply(service);
-            var backend = Backend;
             var token = CancellationToken;
             var work = ThrottleLimit > 1
                 ? Task.Run(() => ApplyAsync(backend, service, token))
@@ -98,6 +132,7 @@ namespace ComputeServices.Commands
                 WriteWarning($"{_failed} of {_handled} compute services failed to {Verb}.");
             else if (_handled > 1)
                 WriteVerbose($"{_handled} compute services handled, none failed.");
+            if (ListingsMade > 0) WriteVerbose($"Names and ids were resolved from {ListingsMade} listing(s).");
             base.EndProcessing();
         }
 
@@ -109,7 +144,7 @@ namespace ComputeServices.Commands
             var record = new ProgressRecord(ProgressActivityId, Action, service.ToString());
             if (total >= 2 && MyInvocation.ExpectingInput == false)
             {
-                record.PercentComplete = (int)((_handled - 1) * 100L / total);
+                record.PercentComplete = (int)System.Math.Min(100, (_handled - 1) * 100L / total);
                 record.StatusDescription = $"{_handled} of {total}: {service}";
             }
             else

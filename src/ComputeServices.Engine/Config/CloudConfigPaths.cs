@@ -27,14 +27,17 @@ namespace ComputeServices.Config
         public string HomeDirectory { get; }
         public ConfigPlatform Platform { get; }
 
-        public static CloudConfigEnvironment FromProcess()
+        public static CloudConfigEnvironment FromProcess() => FromProcess(Directory.GetCurrentDirectory());
+
+        /// <summary>The process's variables and home, with the caller's idea of the current directory (PowerShell's location, not the process's).</summary>
+        public static CloudConfigEnvironment FromProcess(string currentDirectory)
         {
             var platform = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? ConfigPlatform.Windows
                 : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? ConfigPlatform.MacOS
                 : ConfigPlatform.Linux;
             var home = Environment.GetEnvironmentVariable(platform == ConfigPlatform.Windows ? "USERPROFILE" : "HOME");
             if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return new CloudConfigEnvironment(Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory(), home ?? "", platform);
+            return new CloudConfigEnvironment(Environment.GetEnvironmentVariable, currentDirectory, home ?? "", platform);
         }
 
         public string? Get(string name)

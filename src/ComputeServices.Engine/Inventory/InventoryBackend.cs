@@ -109,6 +109,8 @@ namespace ComputeServices.Inventory
             return Task.FromResult(Check(document, record));
         }
 
+        public Task<InventoryDocument> ExportAsync(CancellationToken cancellationToken) => Task.FromResult(_file.Read());
+
         public void Dispose()
         {
         }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using ComputeServices.Inventory;
 using ComputeServices.Rules;
 
 namespace ComputeServices.Nova
@@ -24,7 +25,10 @@ namespace ComputeServices.Nova
 
         public NovaConnection Connection { get; }
 
-        public string Description => Connection.Endpoint?.ToString() ?? Connection.ToString();
+        /// <summary>The readable source: <c>cloud (endpoint, project name)</c>, once the endpoint is known.</summary>
+        public string Description => Connection.Endpoint != null
+            ? Session.ServiceSource.DescribeCloud(Connection.CloudName, Connection.Endpoint, Connection.ProjectName)
+            : Connection.ToString();
 
         private bool UsesUuids => Connection.NegotiatedVersion >= MicroversionNegotiator.UuidIds;
 
@@ -142,6 +146,8 @@ namespace ComputeServices.Nova
             await Connection.SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
                 .ConfigureAwait(false);
         }
+
+        public Task<InventoryDocument> ExportAsync(CancellationToken cancellationToken) => ExportInventoryAsync(cancellationToken);
 
         public void Dispose()
         {

@@ -87,6 +87,7 @@ namespace ComputeServices.Nova
         }
 
         public bool IsConnected => _auth != null && _versionKnown;
+        public bool IsDisposed => _disposed;
         /// <summary>The compute endpoint (from the catalog, or the override).</summary>
         public Uri? Endpoint => _auth?.Endpoint ?? _settings.Endpoint;
         /// <summary>The negotiated (or pinned) microversion, e.g. <c>2.93</c>; null before connecting.</summary>

@@ -116,23 +116,44 @@ namespace ComputeServices.Commands
         protected override void EndProcessing()
         {
             NovaConnection? connection = null;
+            var connected = false;
             try
             {
                 var settings = BuildSettings();
                 connection = NovaConnection.Create(settings, EngineLog);
                 Run(token => connection.ConnectAsync(token));
+                connected = true;
             }
             catch (ComputeServiceException ex)
             {
-                connection?.Dispose();
                 ThrowTerminatingError(ErrorRecords.From(ex, (object?)Cloud ?? AuthUrl ?? (object?)Endpoint));
             }
-            SessionConnections.Clear();
-            SessionConnections.Current = connection;
-            SessionConnections.Remember(connection!.Endpoint?.ToString() ?? connection.ToString());
-            WriteVerbose($"Connected: {connection} as {connection.UserName ?? "(token)"}, project {connection.ProjectName ?? "(token scope)"}.");
+            finally
+            {
+                // Fail closed: after a failed attempt nothing falls back to the previous cloud, OS_* or an inventory.
+                if (!connected)
+                {
+                    connection?.Dispose();
+                    ComputeServiceCmdletBase.Session.ConnectFailed(Attempt(), "it did not complete");
+                }
+            }
+            ComputeServiceCmdletBase.Session.Connected(connection!);
+            WriteVerbose($"Connected: {connection} as {connection!.UserName ?? "(token)"}, project {connection.ProjectName ?? "(token scope)"}.");
             if (PassThru) WriteObject(connection);
         }
+
+        private string Attempt() => ParameterSetName switch
+        {
+            CloudSet => $"Connect-ComputeService -Cloud {Cloud}",
+            CredentialSet => $"Connect-ComputeService -AuthUrl {AuthUrl}",
+            TokenSet => $"Connect-ComputeService -Endpoint {Endpoint}",
+            _ => "Connect-ComputeService (from the environment)",
+        };
+
+        private string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+        private Session.BackendLocator Locator()
+            => new Session.BackendLocator(ComputeServiceCmdletBase.Session, CloudConfigEnvironment.FromProcess(CurrentDirectory), EngineLog);
 
         private NovaConnectionSettings BuildSettings()
         {
@@ -140,7 +161,7 @@ namespace ComputeServices.Commands
             switch (ParameterSetName)
             {
                 case CloudSet:
-                    settings = new CloudConfigLoader().LoadCloud(Cloud!);
+                    settings = Locator().LoadCloudSettings(Cloud!, out _);
                     break;
                 case CredentialSet:
                     settings = new NovaConnectionSettings { AuthUrl = AuthUrl!.ToString(), ProjectName = ProjectName, ProjectId = ProjectId };
@@ -168,7 +189,7 @@ namespace ComputeServices.Commands
                     };
                     break;
                 default:
-                    settings = new CloudConfigLoader().LoadDefault()
+                    settings = new CloudConfigLoader(CloudConfigEnvironment.FromProcess(CurrentDirectory)).LoadDefault()
                         ?? throw new ComputeServiceException(ErrorIds.CloudNotFound, FailureKind.NotFound,
                             "No cloud to connect to: OS_CLOUD is not set, no OS_* authentication variables are set, and clouds.yaml does not define exactly one cloud.")
                         {

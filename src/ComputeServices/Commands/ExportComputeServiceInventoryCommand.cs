@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using ComputeServices.Inventory;
-using ComputeServices.Nova;
 
 namespace ComputeServices.Commands
 {
@@ -30,12 +29,7 @@ namespace ComputeServices.Commands
             if (!ShouldProcess(path, $"Export the compute services of {backend.Description} as an inventory")) return;
             try
             {
-                var document = backend switch
-                {
-                    NovaBackend nova => Run(token => nova.ExportInventoryAsync(token)),
-                    InventoryBackend local => local.File.Read(),
-                    _ => throw new InvalidOperationException("This backend cannot be exported."),
-                };
+                var document = Run(token => backend.ExportAsync(token));
                 new InventoryFile(path).Create(document, overwrite: Force);
                 WriteVerbose($"Exported {document.Services.Count} services, {document.Instances.Count} instances, " +
                              $"{document.Migrations.Count} migrations and {document.Aggregates.Count} aggregates to '{path}'.");

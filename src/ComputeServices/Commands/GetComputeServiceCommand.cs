@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
 {
@@ -13,7 +14,7 @@ namespace ComputeServices.Commands
         private readonly Dictionary<string, IReadOnlyList<ComputeService>> _listings = new Dictionary<string, IReadOnlyList<ComputeService>>();
 
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyString]
         public string[]? Id { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -45,6 +46,17 @@ namespace ComputeServices.Commands
 
         protected override void ProcessRecord()
         {
+            // A piped row whose Id cells are all blank and that names no host names nothing: it must not list everything.
+            if (Id != null && Id.All(i => ServiceIdentity.NormalizeId(i) == null) && HostName == null)
+            {
+                Report(new ComputeServiceException(ErrorIds.InvalidServiceId, FailureKind.InvalidArgument,
+                    "A service id is empty: this value names no service.")
+                { RecommendedAction = "Give each row an Id (a UUID, or a legacy integer id) or a Host; blank cells name nothing." });
+                return;
+            }
+            var ids = Id?.Select(ServiceIdentity.NormalizeId).Where(i => i != null).Select(i => i!).ToList();
+            if (ids != null && ids.Count == 0) ids = null;
+
             IReadOnlyList<ComputeService> services;
             try
             {
@@ -52,62 +64,85 @@ namespace ComputeServices.Commands
                 var query = ServerSideQuery();
                 var key = query.Host + "\n" + query.Binary;
                 if (!_listings.TryGetValue(key, out services))
+                {
                     _listings[key] = services = Run(token => Backend.ListAsync(query, token));
+                    RememberListing(Backend, services);
+                }
             }
             catch (ComputeServiceException ex)
             {
                 Report(ex);
                 return;
             }
-            LastListing.Remember(Backend.Description, services);
 
-            var hosts = Patterns(HostName);
-            var binaries = Patterns(Binary);
-            var zones = Patterns(Zone);
+            var byId = ids == null ? null : MatchIds(ids, services);
             var matches = services
-                .Where(s => hosts == null || hosts.Any(p => p.IsMatch(s.Host)))
-                .Where(s => binaries == null || binaries.Any(p => p.IsMatch(s.Binary)))
-                .Where(s => zones == null || zones.Any(p => s.Zone != null && p.IsMatch(s.Zone)))
+                .Where(s => HostName == null || HostName.Any(h => ServiceIdentity.Matches(h, s.Host)))
+                .Where(s => Binary == null || Binary.Any(b => ServiceIdentity.Matches(b, s.Binary)))
+                .Where(s => Zone == null || Zone.Any(z => ServiceIdentity.Matches(z, s.Zone)))
                 .Where(s => Status == null || Status.Any(v => string.Equals(v, s.Status, StringComparison.OrdinalIgnoreCase)))
                 .Where(s => State == null || State.Any(v => string.Equals(v, s.State, StringComparison.OrdinalIgnoreCase)))
-                .Where(s => Id == null || Id.Any(id => SameId(id, s.Id)))
+                .Where(s => byId == null || byId.Values.Any(found => found != null && ServiceIdentity.SameId(found.Id, s.Id)))
                 .OrderBy(s => s.Host, StringComparer.Ordinal)
                 .ThenBy(s => s.Binary, StringComparer.Ordinal)
                 .ToList();
 
-            ReportMissing(matches);
+            ReportMissing(matches, byId);
             foreach (var service in matches) WriteObject(service);
+        }
+
+        // Ids as the mutating cmdlets take them: a uuid in any spelling, or a legacy integer id that only the backend can
+        // map (the inventory keeps them; Nova below 2.53 lists them). An id the backend rejects is reported here.
+        private Dictionary<string, ComputeService?> MatchIds(List<string> ids, IReadOnlyList<ComputeService> services)
+        {
+            var result = new Dictionary<string, ComputeService?>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                var found = services.FirstOrDefault(s => ServiceIdentity.SameId(id, s.Id));
+                if (found == null)
+                {
+                    try
+                    {
+                        found = Run(token => Backend.ResolveAsync(ServiceRef.ById(id), token));
+                    }
+                    catch (ComputeServiceException ex) when (ex.ErrorId == ErrorIds.InvalidServiceId)
+                    {
+                        Report(ex, id);
+                        continue;
+                    }
+                    catch (ComputeServiceException ex) when (ex.ErrorId == ErrorIds.ServiceNotFound)
+                    {
+                        found = null;
+                    }
+                }
+                result[id] = found;
+            }
+            return result;
         }
 
         // Nova filters host and binary exactly; a single literal value of each is sent to the server, the rest is done here.
         private ServiceQuery ServerSideQuery()
             => new ServiceQuery(SingleLiteral(HostName), SingleLiteral(Binary));
 
-        private void ReportMissing(IReadOnlyCollection<ComputeService> matches)
+        private void ReportMissing(IReadOnlyCollection<ComputeService> matches, Dictionary<string, ComputeService?>? byId)
         {
             // Like Get-Item: a literal name that matches nothing is an error; a wildcard that matches nothing is silence.
-            if (Id != null)
-                foreach (var id in Id.Where(id => !matches.Any(s => SameId(id, s.Id))))
+            if (byId != null)
+                foreach (var pair in byId.Where(p => p.Value == null || !matches.Any(s => ServiceIdentity.SameId(p.Value.Id, s.Id))))
                     Report(new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
-                        $"No compute service with id '{id}' matches the other filters.") { Target = id });
+                        $"No compute service with id '{pair.Key}' matches the other filters.") { Target = pair.Key });
             if (HostName != null)
-                foreach (var host in HostName.Where(h => !WildcardPattern.ContainsWildcardCharacters(h))
-                             .Where(h => !matches.Any(s => string.Equals(s.Host, h, StringComparison.OrdinalIgnoreCase))))
+                foreach (var host in HostName.Where(h => !string.IsNullOrWhiteSpace(h) && !ServiceIdentity.IsPattern(h))
+                             .Where(h => !matches.Any(s => ServiceIdentity.Matches(h, s.Host))))
                     Report(new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
                         $"No compute service on host '{host}' matches the other filters.")
                     {
                         Target = host,
-                        RecommendedAction = "Nova registers hosts by the exact name each service reported (FQDN or short name); try a wildcard such as '" + host + "*'.",
+                        RecommendedAction = "Host names match exactly and case-sensitively, as Nova registered them (FQDN or short name); a wildcard such as '" + host + "*' matches case-insensitively.",
                     });
         }
 
-        private static bool SameId(string wanted, string? actual)
-            => actual != null && string.Equals(wanted.Trim(), actual, StringComparison.OrdinalIgnoreCase);
-
-        private static List<WildcardPattern>? Patterns(string[]? values)
-            => values?.Select(v => WildcardPattern.Get(v, WildcardOptions.IgnoreCase)).ToList();
-
         private static string? SingleLiteral(string[]? values)
-            => values != null && values.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(values[0]) ? values[0] : null;
+            => values != null && values.Length == 1 && !ServiceIdentity.IsPattern(values[0]) ? ServiceIdentity.Unescape(values[0]) : null;
     }
 }

@@ -10,10 +10,10 @@ namespace ComputeServices.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class NewComputeServiceInventoryCommand : PSCmdlet
     {
-        /// <summary>The file to create.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>The file to create; the per-user inventory when not given.</summary>
+        [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Path { get; set; } = "";
+        public string? Path { get; set; }
 
         /// <summary>Fill it with the sample data (controllers, busy, migrating, free, down and forced-down computes).</summary>
         [Parameter]
@@ -25,7 +25,9 @@ namespace ComputeServices.Commands
 
         protected override void EndProcessing()
         {
-            var path = GetUnresolvedProviderPathFromPSPath(Path);
+            var path = Path != null
+                ? GetUnresolvedProviderPathFromPSPath(Path)
+                : Session.BackendLocator.PerUserInventory(Config.CloudConfigEnvironment.FromProcess());
             var what = Sample ? "Create sample compute service inventory" : "Create empty compute service inventory";
             if (!ShouldProcess(path, what)) return;
             try

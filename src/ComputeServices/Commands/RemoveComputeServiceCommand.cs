@@ -48,7 +48,7 @@ namespace ComputeServices.Commands
             RemovalCheck check;
             try
             {
-                check = Run(token => Backend.TestRemovalAsync(service, token));
+                check = Run(token => BackendOf(service).TestRemovalAsync(service, token));
             }
             catch (ComputeServiceException ex)
             {

@@ -9,7 +9,7 @@ namespace ComputeServices.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ComputeServiceForcedDown", SupportsShouldProcess = true, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class SetComputeServiceForcedDownCommand : ServiceUpdateCmdletBase
+    public sealed class SetComputeServiceForcedDownCommand : ServiceMutationCmdletBase
     {
         /// <summary>$true to force the services down, $false to let their heartbeat decide again.</summary>
         [Parameter(Mandatory = true)]
@@ -36,7 +36,7 @@ namespace ComputeServices.Commands
             }
         }
 
-        protected override ServiceChange Change
+        protected override ServiceChange? Change
             => new ServiceChange(Disable ? ServiceStatus.Disabled : null, Reason, ForcedDown);
 
         protected override void BeginProcessing()

@@ -14,7 +14,7 @@ namespace ComputeServices.Commands
         {
             try
             {
-                WriteObject(Run(token => Backend.TestRemovalAsync(service, token)));
+                WriteObject(Run(token => BackendOf(service).TestRemovalAsync(service, token)));
             }
             catch (ComputeServiceException ex)
             {

@@ -1,0 +1,95 @@
+using System;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ComputeServices.Rules
+{
+    /// <summary>
+    /// How a name or id given by the user matches a service, the same for Get-ComputeService and every cmdlet that acts:
+    /// a literal host name matches exactly and case-sensitively, as Nova does; a wildcard pattern (<c>*</c>, <c>?</c>,
+    /// <c>[a-z]</c>, as in PowerShell) matches case-insensitively, on the client; uuids compare as values (any letter case,
+    /// with or without hyphens); other ids (legacy integers) compare exactly.
+    /// </summary>
+    public static class ServiceIdentity
+    {
+        public static bool IsPattern(string? value)
+        {
+            if (value == null) return false;
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (value[i] == '`') { i++; continue; }
+                if (value[i] == '*' || value[i] == '?' || value[i] == '[') return true;
+            }
+            return false;
+        }
+
+        /// <summary>A literal matches exactly (ordinal); a pattern matches case-insensitively.</summary>
+        public static bool Matches(string nameOrPattern, string? value)
+        {
+            if (value == null) return false;
+            if (!IsPattern(nameOrPattern)) return string.Equals(Unescape(nameOrPattern), value, StringComparison.Ordinal);
+            return ToRegex(nameOrPattern).IsMatch(value);
+        }
+
+        /// <summary>The literal a name stands for (backtick escapes removed), for server-side filters.</summary>
+        public static string Unescape(string value)
+        {
+            if (value.IndexOf('`') < 0) return value;
+            var sb = new StringBuilder(value.Length);
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (value[i] == '`' && i + 1 < value.Length) i++;
+                sb.Append(value[i]);
+            }
+            return sb.ToString();
+        }
+
+        public static bool SameId(string? wanted, string? actual)
+        {
+            if (wanted == null || actual == null) return false;
+            var a = wanted.Trim();
+            var b = actual.Trim();
+            if (Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y)) return x == y;
+            return string.Equals(a, b, StringComparison.Ordinal);
+        }
+
+        /// <summary>A usable id, or null for a blank or whitespace value (a blank CSV cell names nothing).</summary>
+        public static string? NormalizeId(string? id) => string.IsNullOrWhiteSpace(id) ? null : id!.Trim();
+
+        private static Regex ToRegex(string pattern)
+        {
+            var sb = new StringBuilder("^");
+            for (var i = 0; i < pattern.Length; i++)
+            {
+                var c = pattern[i];
+                switch (c)
+                {
+                    case '`' when i + 1 < pattern.Length:
+                        sb.Append(Regex.Escape(pattern[++i].ToString()));
+                        break;
+                    case '*':
+                        sb.Append(".*");
+                        break;
+                    case '?':
+                        sb.Append('.');
+                        break;
+                    case '[':
+                        var end = pattern.IndexOf(']', i + 1);
+                        if (end < 0)
+                        {
+                            sb.Append(@"\[");
+                            break;
+                        }
+                        var set = pattern.Substring(i + 1, end - i - 1).Replace(@"\", @"\\").Replace("^", @"\^");
+                        sb.Append('[').Append(set).Append(']');
+                        i = end;
+                        break;
+                    default:
+                        sb.Append(Regex.Escape(c.ToString()));
+                        break;
+                }
+            }
+            return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        }
+    }
+}
