@@ -87,7 +87,16 @@ namespace ComputeServices.Commands
                 catch (ComputeServiceException ex)
                 {
                     OnResolveFailed();
-                    Report(ex, (object?)target.Reference ?? target.Service);
+                    try
+                    {
+                        Report(ex, (object?)target.Reference ?? target.Service);
+                    }
+                    catch
+                    {
+                        // The failure stops the command (-ErrorAction Stop): work already started stops with it.
+                        CancelRunningWork();
+                        throw;
+                    }
                     continue;
                 }
                 foreach (var service in services) Process(service);

@@ -68,5 +68,28 @@ namespace ComputeServices.Cmdlets.Tests
             Assert.Single(output);
             Assert.True(inventory.Service("compute-free-01").Disabled);
         }
+    
+        [Fact]
+        public void AResolveFailureThatStopsTheCommandCancelsWorkInFlight()
+        {
+            using var inventory = new TempInventory();
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            // compute-free-01 is resolved and its change starts (it waits for the held lock); the next name fails with
+            // -ErrorAction Stop, which ends the command: the waiting change must not go ahead afterwards.
+            ps.AddScript("param($p) 'compute-free-01', 'no-such-host' | ForEach-Object { [pscustomobject]@{ Host = $_ } } | " +
+                         "Disable-ComputeService -InventoryPath $p -Reason late -ThrottleLimit 4 -ErrorAction Stop")
+                .AddArgument(inventory.FilePath);
+
+            using (new FileStream(inventory.File.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                var running = ps.BeginInvoke();
+                Assert.True(running.AsyncWaitHandle.WaitOne(Prompt), "the resolve failure did not end the command");
+                Assert.ThrowsAny<Exception>(() => ps.EndInvoke(running));
+            }
+
+            Thread.Sleep(1500);   // long enough for a change that was not cancelled to take the released lock and write
+            Assert.Equal(before, inventory.Text());
+        }
     }
 }

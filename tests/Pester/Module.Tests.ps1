@@ -78,7 +78,10 @@ Describe 'Views' {
 
     It 'renders the default table with the openstack --long columns within 120 columns' {
         $text = $services | Format-Table | Out-String -Width 120
-        $header = ($text -split "`n" | Where-Object { $_ -match '\S' } | Select-Object -First 1)
+        $lines = @($text -split "`n" | Where-Object { $_ -match '\S' })
+        # Like Get-ChildItem's "Directory:": the source that answered comes first, then the header.
+        $lines[0].Trim() | Should -Be "Source: $inv"
+        $header = $lines[1]
         foreach ($col in 'Id', 'Binary', 'Host', 'Zone', 'Status', 'State', 'Forced', 'UpdatedAt', 'DisabledReason') {
             $header | Should -Match $col
         }

@@ -46,7 +46,7 @@ Describe 'Connecting to the real Nova' -Skip:$skipRemote {
     It 'uses OS_CLOUD without any connect' {
         Clear-OsEnvironment
         $env:OS_CLOUD = 'sandbox-admin'
-        (Get-ComputeService -HostName compute-live-dst).Source | Should -Match '^http'
+        (Get-ComputeService -HostName compute-live-dst).Source | Should -Match '^sandbox-admin \(http\S+, project admin\)$'
     }
 
     It 'connects with -AuthUrl and a PSCredential, and with an application credential' {

@@ -69,7 +69,7 @@ namespace ComputeServices.Session
                 return new BackendChoice(Remote(request.Connection), "the connection given with -Connection", true);
             }
             if (request.CloudName != null) return new BackendChoice(Remote(Cloud(request.CloudName)), $"cloud '{request.CloudName}' (-Cloud)", true);
-            if (request.InventoryPath != null) return new BackendChoice(Local(request.InventoryPath), "-InventoryPath", true);
+            if (request.InventoryPath != null) return new BackendChoice(Local(request.InventoryPath), "the local inventory given with -InventoryPath", true);
 
             var failed = _session.FailedConnect;
             if (failed != null)
@@ -99,7 +99,7 @@ namespace ComputeServices.Session
                     WarnOnce("shadow-os:" + inventoryVariable,
                         $"Using the inventory in ${InventoryVariable} ('{inventoryVariable}'); " +
                         (osCloud != null ? $"OS_CLOUD ('{osCloud}')" : "the OS_* variables") + " are ignored while it is set.");
-                return new BackendChoice(Local(inventoryVariable), $"${InventoryVariable}", false);
+                return new BackendChoice(Local(inventoryVariable), $"the local inventory in ${InventoryVariable}", false);
             }
 
             if (osCloud != null)
@@ -119,7 +119,7 @@ namespace ComputeServices.Session
             }
 
             if (File.Exists(_perUserInventory))
-                return new BackendChoice(Local(_perUserInventory), "the per-user inventory (nothing else is configured)", false);
+                return new BackendChoice(Local(_perUserInventory), "the per-user local inventory (nothing else is configured)", false);
             throw FirstContact(loader);
         }
 
