@@ -52,10 +52,13 @@ namespace ComputeServices.Commands
                     "Use only one of -InventoryPath, -Cloud and -Connection.", null));
         }
 
-        protected override void EndProcessing() => _choice = null;
 
         public override void Dispose()
         {
+            // Backends made for this command (not the connections they use): an inventory drops changes it never committed.
+            var backends = new HashSet<IComputeServiceBackend>(_bySource.Values);
+            if (_choice != null) backends.Add(_choice.Backend);
+            foreach (var backend in backends) backend.Dispose();
             _choice = null;
             _bySource.Clear();
             base.Dispose();
@@ -145,7 +148,7 @@ namespace ComputeServices.Commands
             => ServiceSource.Parse(service.Source, CurrentDirectory)?.Phrase ?? Backend.Description;
 
         /// <summary>Remembers what a backend listed, for tab completion (per runspace, bounded).</summary>
-        protected void RememberListing(IComputeServiceBackend backend, IReadOnlyList<ComputeService> services)
-            => Session.RememberListing(backend.Description, services);
+        protected void RememberListing(IComputeServiceBackend backend, IReadOnlyList<ComputeService> services, bool complete)
+            => Session.RememberListing(backend.Description, services, complete);
     }
 }

@@ -29,6 +29,8 @@ namespace ComputeServices.Commands
                 case ErrorIds.InventoryCorrupt:
                 case ErrorIds.InventoryNotFound:
                 case ErrorIds.InventoryLocked:
+                case ErrorIds.InventoryWriteFailed:
+                case ErrorIds.NotConnected:
                 case ErrorIds.AuthenticationFailed:
                 case ErrorIds.PermissionDenied:
                 case ErrorIds.EndpointUnreachable:

@@ -14,10 +14,13 @@ namespace ComputeServices.Commands
     public abstract class ServiceMutationCmdletBase : ServiceTargetCmdletBase
     {
         private const int ProgressActivityId = 0x5C5;
+        // With group commit a change is only queued until its batch is written: many may wait at once.
+        private const int MaxQueuedForGroupCommit = 4096;
         private int _handled;
         private int _failed;
         private bool _progressShown;
         private readonly Queue<(ComputeService Service, Task<ComputeService?> Work)> _pending = new Queue<(ComputeService, Task<ComputeService?>)>();
+        private readonly List<Inventory.IGroupCommitBackend> _groupCommits = new List<Inventory.IGroupCommitBackend>();
 
         /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
         [Parameter]
@@ -85,11 +88,21 @@ namespace ComputeServices.Commands
             if (!Confirm(service)) return;
             BeforeApply(service);
             var token = CancellationToken;
+            var limit = ThrottleLimit;
+            if (backend is Inventory.IGroupCommitBackend groupCommit)
+            {
+                if (!_groupCommits.Contains(groupCommit))
+                {
+                    groupCommit.BeginGroupCommit(token);
+                    _groupCommits.Add(groupCommit);
+                }
+                limit = MaxQueuedForGroupCommit;
+            }
             var work = ThrottleLimit > 1
                 ? Task.Run(() => ApplyAsync(backend, service, token))
                 : ApplyAsync(backend, service, token);
             _pending.Enqueue((service, work));
-            while (_pending.Count >= ThrottleLimit) Complete(_pending.Dequeue());
+            while (_pending.Count >= limit) Complete(_pending.Dequeue());
         }
 
         // Results and errors are written in the order the services came in, whatever order the requests finish in.
@@ -124,6 +137,7 @@ namespace ComputeServices.Commands
 
         protected override void EndProcessing()
         {
+            foreach (var groupCommit in _groupCommits) Run(token => groupCommit.FlushAsync(token));
             while (_pending.Count > 0) Complete(_pending.Dequeue());
             if (_progressShown)
                 WriteProgress(new ProgressRecord(ProgressActivityId, Action, "Done") { RecordType = ProgressRecordType.Completed });

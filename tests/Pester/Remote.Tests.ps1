@@ -62,7 +62,8 @@ Describe 'Connecting to the real Nova' -Skip:$skipRemote {
         $body = @{ auth = @{ identity = @{ methods = @('password'); password = @{ user = @{ name = 'admin'; domain = @{ name = 'Default' }; password = 'admin-secret' } } }; scope = @{ project = @{ name = 'admin'; domain = @{ name = 'Default' } } } } } | ConvertTo-Json -Depth 10
         $response = Invoke-WebRequest -Method Post -Uri "$($authUrl.TrimEnd('/'))/auth/tokens" -Body $body -ContentType 'application/json'
         $token = ConvertTo-SecureString ([string]$response.Headers['X-Subject-Token']) -AsPlainText -Force
-        $endpoint = ((Get-ComputeService -Cloud sandbox-admin -HostName compute-busy-01).Source)
+        $endpoint = (Connect-ComputeService -Cloud sandbox-admin -PassThru).Endpoint
+        Disconnect-ComputeService
         Connect-ComputeService -Endpoint $endpoint -Token $token
         (Get-ComputeService -HostName compute-busy-01).Host | Should -Be 'compute-busy-01'
     }
@@ -97,7 +98,7 @@ Describe 'Connecting to the real Nova' -Skip:$skipRemote {
             $other = $ps.Invoke()
             $ps.Dispose()
             "$other" | Should -Be $inv2
-            (Get-ComputeService -HostName compute-busy-01).Source | Should -Match '^http'
+            (Get-ComputeService -HostName compute-busy-01).Source | Should -Match '^sandbox-admin \(http'
         }
         finally { Remove-Item Env:COMPUTESERVICES_INVENTORY -ErrorAction SilentlyContinue; Remove-Item $inv2, "$inv2.lock" -ErrorAction SilentlyContinue }
     }

@@ -9,7 +9,7 @@ using ComputeServices.Rules;
 namespace ComputeServices.Inventory
 {
     /// <summary>The local JSON inventory: a small Nova that answers as <c>os-services</c> does at microversion 2.53+.</summary>
-    public sealed class InventoryBackend : IComputeServiceBackend
+    public sealed partial class InventoryBackend : IComputeServiceBackend
     {
         private readonly InventoryFile _file;
         private readonly Func<DateTime> _utcNow;
@@ -30,9 +30,9 @@ namespace ComputeServices.Inventory
 
         public Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken)
         {
-            var document = _file.Read();
+            var document = ReadShared();
             var now = _utcNow();
-            var zones = ZonesByHost(document);
+            var zones = DocumentIndex.Of(document).ZonesByHost;
             IReadOnlyList<ComputeService> result = document.Services
                 .Where(s => !ServiceRules.HiddenBinaries.Contains(s.Binary))
                 .Where(s => query.Host == null || string.Equals(s.Host, query.Host, StringComparison.Ordinal))
@@ -44,7 +44,7 @@ namespace ComputeServices.Inventory
 
         public Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
         {
-            var document = _file.Read();
+            var document = ReadShared();
             return Task.FromResult(Render(document, Find(document, reference), _utcNow()));
         }
 
@@ -53,7 +53,7 @@ namespace ComputeServices.Inventory
             // Nova's order of checks (_update_v253): schema, lookup, nova-compute only, reason with status,
             // force-up with done evacuations, and last, that something changes.
             ServiceRules.ValidateSchema(change);
-            var updated = _file.Update(document =>
+            return Mutate(document =>
             {
                 var record = FindForUpdate(document, service);
                 var current = Render(document, record, _utcNow());
@@ -76,13 +76,12 @@ namespace ComputeServices.Inventory
                 if (change.ForcedDown.HasValue) record.ForcedDown = change.ForcedDown.Value;
                 record.UpdatedAt = Truncate(_utcNow());
                 return Render(document, record, _utcNow());
-            }, cancellationToken);
-            return Task.FromResult(updated);
+            }, service, cancellationToken);
         }
 
         public Task DeleteAsync(ComputeService service, CancellationToken cancellationToken)
         {
-            _file.Update(document =>
+            return Mutate(document =>
             {
                 var record = FindForDelete(document, service);
                 if (string.Equals(record.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
@@ -97,23 +96,21 @@ namespace ComputeServices.Inventory
                     document.ComputeNodes.RemoveAll(n => string.Equals(n.Host, record.Host, StringComparison.Ordinal));
                 }
                 document.Services.Remove(record);
+                DocumentIndex.Invalidate(document);
                 return true;
-            }, cancellationToken);
-            return Task.CompletedTask;
+            }, service, cancellationToken);
         }
 
         public Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken)
         {
-            var document = _file.Read();
+            var document = ReadShared();
             var record = FindForDelete(document, service);
             return Task.FromResult(Check(document, record));
         }
 
         public Task<InventoryDocument> ExportAsync(CancellationToken cancellationToken) => Task.FromResult(_file.Read());
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() => DisposeGroupCommit();
 
         private RemovalCheck Check(InventoryDocument document, ServiceRecord record)
         {
@@ -121,18 +118,15 @@ namespace ComputeServices.Inventory
             if (!string.Equals(record.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
                 return new RemovalCheck(rendered, Array.Empty<InstanceSummary>(), Array.Empty<MigrationSummary>());
 
-            var instances = document.Instances
-                .Where(i => string.Equals(i.Host, record.Host, StringComparison.Ordinal))
+            var index = DocumentIndex.Of(document);
+            var instances = index.InstancesOn(record.Host)
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState))
                 .ToList();
 
             // Nova checks per compute node, and skips the check when the host has no compute node (bug 1860312).
-            var nodes = document.ComputeNodes
-                .Where(n => string.Equals(n.Host, record.Host, StringComparison.Ordinal))
-                .Select(n => n.HypervisorHostname)
-                .ToList();
+            var nodes = index.NodesOf(record.Host);
             var migrations = new List<MigrationSummary>();
-            foreach (var m in document.Migrations.Where(m => ServiceRules.IsInProgress(m.Status)))
+            foreach (var m in index.InProgressMigrations)
             {
                 var isSource = string.Equals(m.SourceCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.SourceNode ?? "");
                 var isDestination = string.Equals(m.DestCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.DestNode ?? "");
@@ -147,26 +141,10 @@ namespace ComputeServices.Inventory
             => document.Migrations.Any(m => m.Status == "done" && m.MigrationType == "evacuation"
                 && string.Equals(m.SourceCompute, host, StringComparison.Ordinal));
 
-        /// <summary>Each host's availability zones from its aggregates, built once per listing (not once per service).</summary>
-        private static Dictionary<string, List<string>> ZonesByHost(InventoryDocument document)
-        {
-            var zones = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var aggregate in document.Aggregates)
-            {
-                if (!aggregate.Metadata.TryGetValue("availability_zone", out var az) || string.IsNullOrEmpty(az)) continue;
-                foreach (var host in aggregate.Hosts)
-                {
-                    if (!zones.TryGetValue(host, out var list)) zones[host] = list = new List<string>();
-                    list.Add(az);
-                }
-            }
-            return zones;
-        }
-
         private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now, Dictionary<string, List<string>>? zonesByHost = null)
         {
             var settings = document.Settings;
-            zonesByHost ??= ZonesByHost(document);
+            zonesByHost ??= DocumentIndex.Of(document).ZonesByHost;
             var zones = zonesByHost.TryGetValue(s.Host, out var found) ? found : (IEnumerable<string>)Array.Empty<string>();
             return new ComputeService(
                 s.Uuid,
@@ -207,9 +185,9 @@ namespace ComputeServices.Inventory
         {
             ServiceRecord? record;
             if (Guid.TryParse(id, out var uuid))
-                record = document.Services.FirstOrDefault(s => Guid.TryParse(s.Uuid, out var u) && u == uuid);
+                record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) ? byUuid : null;
             else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
-                record = document.Services.FirstOrDefault(s => s.Id == legacy);
+                record = DocumentIndex.Of(document).ByLegacyId.TryGetValue(legacy, out var byId) ? byId : null;
             else
                 throw new ComputeServiceException(ErrorIds.InvalidServiceId, FailureKind.InvalidArgument,
                     $"Invalid service id '{id}': expected a UUID or an integer id.")

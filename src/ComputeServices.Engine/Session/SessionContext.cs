@@ -134,15 +134,18 @@ namespace ComputeServices.Session
             lock (_lock) return _warned.Add(key);
         }
 
-        /// <summary>Keeps what a source listed, for completion; bounded in sources and services.</summary>
-        public void RememberListing(string source, IReadOnlyList<ComputeService> services)
+        /// <summary>
+        /// Keeps what a source listed, for completion; bounded in sources and services. A full listing replaces what was
+        /// kept (cheap: no copy); a filtered one is merged in.
+        /// </summary>
+        public void RememberListing(string source, IReadOnlyList<ComputeService> services, bool complete = false)
         {
             if (services == null || services.Count == 0) return;
             lock (_lock)
             {
-                var merged = _listings.TryGetValue(source, out var old)
-                    ? old.Concat(services).GroupBy(s => s.Binary + "@" + s.Host).Select(g => g.Last()).ToList()
-                    : services.ToList();
+                var merged = complete || !_listings.TryGetValue(source, out var old)
+                    ? services
+                    : (IReadOnlyList<ComputeService>)old.Concat(services).GroupBy(s => s.Binary + "@" + s.Host).Select(g => g.Last()).ToList();
                 if (merged.Count > MaxListedServicesPerSource) merged = merged.Skip(merged.Count - MaxListedServicesPerSource).ToList();
                 _listings[source] = merged;
                 _listingOrder.Remove(source);

@@ -66,7 +66,7 @@ namespace ComputeServices.Commands
                 if (!_listings.TryGetValue(key, out services))
                 {
                     _listings[key] = services = Run(token => Backend.ListAsync(query, token));
-                    RememberListing(Backend, services);
+                    RememberListing(Backend, services, complete: query.Host == null && query.Binary == null);
                 }
             }
             catch (ComputeServiceException ex)

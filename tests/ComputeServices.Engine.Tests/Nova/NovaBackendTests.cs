@@ -47,7 +47,7 @@ namespace ComputeServices.Tests.Nova
             Assert.Equal("test2", s.DisabledReason);
             Assert.Equal(new DateTime(2012, 10, 29, 13, 42, 5, DateTimeKind.Utc), s.UpdatedAt);
             Assert.Equal(DateTimeKind.Utc, s.UpdatedAt!.Value.Kind);
-            Assert.Equal(FakeNova.ComputeUrl, s.Source);
+            Assert.Equal($"connection ({FakeNova.ComputeUrl})", s.Source);   // no cloud name, no project: a bare token
             Assert.Equal("/v2.1/os-services?host=host1&binary=nova-compute", nova.ComputeRequests.Single().PathAndQuery);
         }
 
