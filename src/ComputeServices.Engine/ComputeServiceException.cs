@@ -16,6 +16,7 @@ namespace ComputeServices
         ConnectionError,
         Timeout,
         ServerError,
+        WriteFailed,
     }
 
     /// <summary>The stable ErrorIds that runbooks rely on. They are public contract: never rename one.</summary>
@@ -42,6 +43,7 @@ namespace ComputeServices
         public const string NovaRequestFailed = "NovaRequestFailed";
         public const string ConflictingBackendParameters = "ConflictingBackendParameters";
         public const string InventoryWriteFailed = "InventoryWriteFailed";
+        public const string InvalidInventoryPath = "InvalidInventoryPath";
     }
 
     /// <summary>

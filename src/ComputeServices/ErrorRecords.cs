@@ -29,6 +29,7 @@ namespace ComputeServices.Commands
                 case ErrorIds.InventoryCorrupt:
                 case ErrorIds.InventoryNotFound:
                 case ErrorIds.InventoryLocked:
+                case ErrorIds.InvalidInventoryPath:
                 case ErrorIds.AuthenticationFailed:
                 case ErrorIds.PermissionDenied:
                 case ErrorIds.EndpointUnreachable:
@@ -56,6 +57,7 @@ namespace ComputeServices.Commands
                 case FailureKind.ConnectionError: return ErrorCategory.ConnectionError;
                 case FailureKind.Timeout: return ErrorCategory.OperationTimeout;
                 case FailureKind.ServerError: return ErrorCategory.InvalidResult;
+                case FailureKind.WriteFailed: return ErrorCategory.WriteError;
                 default: return ErrorCategory.NotSpecified;
             }
         }
