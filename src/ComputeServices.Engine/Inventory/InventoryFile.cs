@@ -21,16 +21,13 @@ namespace ComputeServices.Inventory
             AllowTrailingCommas = true,
         };
 
-        /// <summary>Set to a number of seconds to change how old a crashed writer's leftovers must be before they are removed (tests).</summary>
-        internal const string StaleAfterVariable = "COMPUTESERVICES_INVENTORY_STALE_SECONDS";
-
         private readonly TimeSpan _lockTimeout;
 
         public InventoryFile(string path, TimeSpan? lockTimeout = null)
         {
             Path = InventoryPaths.FullPath(path);
             _lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
-            StaleAfter = StaleAfterFromEnvironment() ?? TimeSpan.FromMinutes(5);
+            StaleAfter = TimeSpan.FromMinutes(5);
         }
 
         /// <summary>The inventory's full path as given (a symlink stays a symlink: writes go to its final target).</summary>
@@ -41,7 +38,10 @@ namespace ComputeServices.Inventory
 
         public string LockPath => TargetPath + ".lock";
 
-        /// <summary>Temp files and lock owner files of crashed writers older than this are removed or taken over.</summary>
+        /// <summary>
+        /// Temp files of crashed writers older than this are removed, and so is a lock owner file from another host
+        /// (tests shorten it so they need not wait minutes).
+        /// </summary>
         internal TimeSpan StaleAfter { get; set; }
 
         /// <summary>Called after the temp file is written and before it replaces the inventory (tests inject failures here).</summary>
@@ -188,14 +188,6 @@ namespace ComputeServices.Inventory
                 Target = path,
                 RecommendedAction = "Fix the file by hand or restore it from a backup; ComputeServices will not overwrite it until it is valid.",
             };
-
-        private static TimeSpan? StaleAfterFromEnvironment()
-        {
-            var value = Environment.GetEnvironmentVariable(StaleAfterVariable);
-            return double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-                ? TimeSpan.FromSeconds(seconds)
-                : (TimeSpan?)null;
-        }
 
         private static byte[] ReadAllBytesShared(string path)
         {
