@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -18,7 +19,7 @@ namespace ComputeServices.Inventory
     /// <summary>What the inventory needs to know about a path: its kind and, where the OS can tell, mode and owner.</summary>
     internal readonly struct FileFacts
     {
-        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint uid = 0, uint gid = 0)
+        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null)
         {
             Kind = kind;
             KindName = kindName;
@@ -30,16 +31,18 @@ namespace ComputeServices.Inventory
         public FileKind Kind { get; }
         /// <summary>"a directory", "a FIFO", "a character device"... for messages.</summary>
         public string KindName { get; }
-        /// <summary>The permission bits (07777), when known (Linux).</summary>
+        /// <summary>The permission bits (07777), when known (Linux, and Unix on .NET 7+).</summary>
         public uint? Mode { get; }
-        public uint Uid { get; }
-        public uint Gid { get; }
+        /// <summary>The owner, when known (Linux).</summary>
+        public uint? Uid { get; }
+        public uint? Gid { get; }
     }
 
     /// <summary>
     /// The few POSIX calls that netstandard2.0 lacks: file type, mode and owner (statx), creating a file 0600 from the
     /// start (open with O_EXCL), and fchmod/fchown. Full support on Linux; elsewhere on Unix new files are made 0600
-    /// right after creation and the file type falls back to what .NET can tell (files and directories only).
+    /// right after creation, the mode comes from .NET's File.GetUnixFileMode, the owner is not kept, and the file type
+    /// falls back to what .NET can tell (files and directories only, so a FIFO is not recognised there).
     /// </summary>
     internal static class UnixFiles
     {
@@ -49,6 +52,8 @@ namespace ComputeServices.Inventory
         private static readonly bool IsLinux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
             && (RuntimeInformation.ProcessArchitecture == Architecture.X64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm64
                 || RuntimeInformation.ProcessArchitecture == Architecture.X86 || RuntimeInformation.ProcessArchitecture == Architecture.Arm);
+
+        private static readonly MethodInfo? GetUnixFileMode = IsWindows ? null : typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
 
         private static bool _statxMissing;
 
@@ -66,7 +71,7 @@ namespace ComputeServices.Inventory
                 }
             }
             if (Directory.Exists(path)) return new FileFacts(FileKind.Directory, "a directory");
-            return File.Exists(path) ? new FileFacts(FileKind.Regular, "a file") : new FileFacts(FileKind.Missing, "missing");
+            return File.Exists(path) ? new FileFacts(FileKind.Regular, "a file", ModeFromDotnet(path)) : new FileFacts(FileKind.Missing, "missing");
         }
 
         /// <summary>Creates a new file (failing if it exists) readable and writable by its owner only, on Unix from the first moment.</summary>
@@ -101,13 +106,27 @@ namespace ComputeServices.Inventory
             if (IsWindows || original.Mode == null) return;
             SetMode(stream, original.Mode.Value);
             // Only root (or the owner, for a group it belongs to) may do this; otherwise the new file stays the writer's.
-            fchown(stream.SafeFileHandle, original.Uid, original.Gid);
+            if (original.Uid != null && original.Gid != null) fchown(stream.SafeFileHandle, original.Uid.Value, original.Gid.Value);
         }
 
         private static void SetMode(FileStream stream, uint mode)
         {
             if (fchmod(stream.SafeFileHandle, mode) != 0)
                 throw ErrnoException(Marshal.GetLastWin32Error(), stream.Name);
+        }
+
+        /// <summary>File.GetUnixFileMode (.NET 7+, so PowerShell 7.4+) where statx is not available.</summary>
+        private static uint? ModeFromDotnet(string path)
+        {
+            if (GetUnixFileMode == null) return null;
+            try
+            {
+                return Convert.ToUInt32(GetUnixFileMode.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture) & 0xFFF;
+            }
+            catch (TargetInvocationException)
+            {
+                return null;
+            }
         }
 
         private static FileFacts StatLinux(string path)
