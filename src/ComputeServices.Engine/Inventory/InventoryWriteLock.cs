@@ -72,6 +72,7 @@ namespace ComputeServices.Inventory
                 _file.BeforeReplace?.Invoke(temp);
                 if (File.Exists(Target)) File.Replace(temp, Target, null);
                 else File.Move(temp, Target);
+                UnixFiles.FlushFolder(folder);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -27,6 +27,7 @@ namespace ComputeServices.Inventory
         private readonly string _tempPrefix;
         private readonly TimeSpan _staleAfter;
         private readonly string _content;
+        private int _failedMoves;
 
         public LockOwnerFile(string inventoryTarget, TimeSpan staleAfter)
         {
@@ -57,6 +58,11 @@ namespace ComputeServices.Inventory
                 }
                 catch (IOException) when (File.Exists(_path))
                 {
+                    _failedMoves = 0;
+                }
+                catch (IOException) when (++_failedMoves < 5)
+                {
+                    return false; // released between our attempt and the check: try again
                 }
             }
             finally

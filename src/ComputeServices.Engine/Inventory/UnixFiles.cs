@@ -109,6 +109,22 @@ namespace ComputeServices.Inventory
             if (original.Uid != null && original.Gid != null) fchown(stream.SafeFileHandle, original.Uid.Value, original.Gid.Value);
         }
 
+        /// <summary>Makes a rename in <paramref name="folder"/> durable (Linux); without it a power loss may undo the rename.</summary>
+        public static void FlushFolder(string folder)
+        {
+            if (!IsLinux) return;
+            var fd = open(CString(folder), 0 /* O_RDONLY */ | 0x80000 /* O_CLOEXEC */, 0);
+            if (fd < 0) return;
+            try
+            {
+                fsync(fd);
+            }
+            finally
+            {
+                close(fd);
+            }
+        }
+
         private static void SetMode(FileStream stream, uint mode)
         {
             if (fchmod(stream.SafeFileHandle, mode) != 0)
@@ -182,6 +198,12 @@ namespace ComputeServices.Inventory
 
         [DllImport("libc", SetLastError = true)]
         private static extern int open(byte[] pathname, int flags, uint mode);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int close(int fd);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int fchmod(SafeFileHandle fd, uint mode);
