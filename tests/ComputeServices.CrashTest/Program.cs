@@ -22,6 +22,9 @@ namespace ComputeServices.CrashTest
                 case "new":
                     new ComputeServices.Inventory.InventoryFile(args[1]).Create(CrashRun.NewDocument(int.Parse(args[2], CultureInfo.InvariantCulture)), overwrite: true);
                     return 0;
+                case "time":
+                    Writers.Time(args[1]);
+                    return 0;
                 case "count":
                     return Writers.Count(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
                 case "crash":

@@ -43,6 +43,18 @@ namespace ComputeServices.CrashTest
             }
         }
 
+        /// <summary>Prints how long the first update of a process takes, and the next ones on average.</summary>
+        public static void Time(string path)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var file = new InventoryFile(path);
+            file.Update(d => 0);
+            var first = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            for (var i = 0; i < 50; i++) file.Update(d => 0);
+            Console.WriteLine($"first update {first:0} ms, then {watch.Elapsed.TotalMilliseconds / 50:0.0} ms each");
+        }
+
         public static int Count(string path, int updates, string goFile)
         {
             var file = new InventoryFile(path, TimeSpan.FromMinutes(2));

@@ -28,6 +28,7 @@ namespace ComputeServices.Inventory
         private readonly TimeSpan _staleAfter;
         private readonly string _content;
         private int _failedMoves;
+        private bool _noHardLinks;
 
         public LockOwnerFile(string inventoryTarget, TimeSpan staleAfter)
         {
@@ -53,7 +54,7 @@ namespace ComputeServices.Inventory
                 File.WriteAllText(temp, _content);
                 try
                 {
-                    File.Move(temp, _path); // never replaces: link(2) on Unix, MoveFileEx without REPLACE_EXISTING on Windows
+                    Publish(temp);
                     return true;
                 }
                 catch (IOException) when (File.Exists(_path))
@@ -107,10 +108,37 @@ namespace ComputeServices.Inventory
             }
             if (ReadWithAge(grave).Content != staleContent)
             {
-                // A new owner replaced the stale one between our read and the move: give it back if we can.
-                try { File.Move(grave, _path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                // A new owner replaced the stale one between our read and the move: give it back if we can (if we
+                // cannot, it finds out before it writes).
+                try { Publish(grave); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
             TryDelete(grave);
+        }
+
+        /// <summary>Puts the complete file <paramref name="source"/> in place as the owner file, never replacing one.</summary>
+        private void Publish(string source)
+        {
+            if (UnixFiles.IsWindows)
+            {
+                File.Move(source, _path); // MoveFileEx without MOVEFILE_REPLACE_EXISTING
+                return;
+            }
+            if (!_noHardLinks)
+            {
+                try
+                {
+                    UnixFiles.Link(source, _path); // not File.Move: on Unix it may check and then rename(2), which replaces
+                    return;
+                }
+                catch (NotSupportedException)
+                {
+                    _noHardLinks = true;
+                }
+            }
+            // O_EXCL still creates atomically; only the content may be seen empty for an instant (then it is not judged stale).
+            using var stream = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            var bytes = Encoding.UTF8.GetBytes(File.ReadAllText(source));
+            stream.Write(bytes, 0, bytes.Length);
         }
 
         private bool IsStale(string content, TimeSpan age)
@@ -173,8 +201,9 @@ namespace ComputeServices.Inventory
                     if (n == 0) break;
                     read += n;
                 }
-                var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(path);
-                return (Encoding.UTF8.GetString(buffer, 0, read), age);
+                var written = File.GetLastWriteTimeUtc(path);
+                if (written.Year <= 1601) return (null, TimeSpan.Zero); // gone since we read it
+                return (Encoding.UTF8.GetString(buffer, 0, read), DateTime.UtcNow - written);
             }
             catch (IOException)
             {

@@ -48,7 +48,7 @@ namespace ComputeServices.Inventory
     {
         public const uint OwnerOnly = 0x180; // 0600
 
-        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        public static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         private static readonly bool IsLinux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
             && (RuntimeInformation.ProcessArchitecture == Architecture.X64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm64
                 || RuntimeInformation.ProcessArchitecture == Architecture.X86 || RuntimeInformation.ProcessArchitecture == Architecture.Arm);
@@ -107,6 +107,21 @@ namespace ComputeServices.Inventory
             SetMode(stream, original.Mode.Value);
             // Only root (or the owner, for a group it belongs to) may do this; otherwise the new file stays the writer's.
             if (original.Uid != null && original.Gid != null) fchown(stream.SafeFileHandle, original.Uid.Value, original.Gid.Value);
+        }
+
+        /// <summary>
+        /// Gives <paramref name="source"/> the second name <paramref name="destination"/>, failing (IOException) if that
+        /// exists: the one atomic "create only if absent" for a complete file (rename(2) would replace). Unix only.
+        /// NotSupportedException where the file system has no hard links.
+        /// </summary>
+        public static void Link(string source, string destination)
+        {
+            if (link(CString(source), CString(destination)) == 0) return;
+            var errno = Marshal.GetLastWin32Error();
+            // EPERM, EMLINK, ENOSYS, EOPNOTSUPP (Linux 95, BSD/macOS 45)
+            if (errno == 1 || errno == 31 || errno == 38 || errno == 95 || errno == 45)
+                throw new NotSupportedException($"'{destination}': hard links are not supported here (errno {errno}).");
+            throw ErrnoException(errno, destination);
         }
 
         /// <summary>Makes a rename in <paramref name="folder"/> durable (Linux); without it a power loss may undo the rename.</summary>
@@ -198,6 +213,9 @@ namespace ComputeServices.Inventory
 
         [DllImport("libc", SetLastError = true)]
         private static extern int open(byte[] pathname, int flags, uint mode);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int link(byte[] oldpath, byte[] newpath);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int fsync(int fd);
