@@ -68,9 +68,7 @@ namespace ComputeServices.Inventory
         public InventoryWriteLock Lock(CancellationToken cancellationToken = default)
         {
             var target = TargetPath;
-            var facts = UnixFiles.Stat(target);
-            if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
-            if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
+            RequireRegularFile(target);
             return InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, cancellationToken);
         }
 
@@ -90,7 +88,15 @@ namespace ComputeServices.Inventory
             }
             using (var writeLock = InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, CancellationToken.None))
             {
-                var facts = UnixFiles.Stat(target);
+                FileFacts facts;
+                try
+                {
+                    facts = UnixFiles.Stat(target);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw InventoryPaths.WriteFailed(Path, "checking what is there", ex);
+                }
                 if (facts.Kind != FileKind.Missing && facts.Kind != FileKind.Regular)
                     throw InventoryPaths.WriteFailed(Path, "it is " + facts.KindName + ", not a file", new IOException($"'{target}' is {facts.KindName}."));
                 if (!overwrite && facts.Kind == FileKind.Regular)
@@ -108,11 +114,9 @@ namespace ComputeServices.Inventory
         internal InventoryDocument ReadTarget(string target)
         {
             byte[] bytes;
+            RequireRegularFile(target);
             try
             {
-                var facts = UnixFiles.Stat(target);
-                if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
-                if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
                 bytes = ReadAllBytesShared(target);
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
@@ -188,6 +192,22 @@ namespace ComputeServices.Inventory
                 Target = path,
                 RecommendedAction = "Fix the file by hand or restore it from a backup; ComputeServices will not overwrite it until it is valid.",
             };
+
+        /// <summary>InventoryNotFound unless <paramref name="target"/> is a regular file; checked without opening it.</summary>
+        private void RequireRegularFile(string target)
+        {
+            FileFacts facts;
+            try
+            {
+                facts = UnixFiles.Stat(target);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw InventoryPaths.Unreadable(Path, ex);
+            }
+            if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
+            if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
+        }
 
         private static byte[] ReadAllBytesShared(string path)
         {

@@ -46,9 +46,13 @@ namespace ComputeServices.Inventory
             {
                 return fullPath;
             }
-            catch (TargetInvocationException ex) when (ex.InnerException is IOException || ex.InnerException is UnauthorizedAccessException)
+            catch (TargetInvocationException ex) when (ex.InnerException is IOException)
             {
                 throw Invalid(fullPath, "its symbolic links cannot be followed (a loop, or too many levels): " + ex.InnerException.Message, ex.InnerException);
+            }
+            catch (TargetInvocationException)
+            {
+                return fullPath; // e.g. a folder on the way may not be listed: reading or writing it reports that
             }
         }
 

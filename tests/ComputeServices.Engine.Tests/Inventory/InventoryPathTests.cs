@@ -183,6 +183,20 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
+        public void ASymlinkLoop_IsInvalidInventoryPath()
+        {
+            if (!IsUnix) { _output.WriteLine("SKIPPED: symlinks need privileges on Windows."); return; }
+            using var t = Empty();
+            var a = Path.Combine(t.Folder, "a.json");
+            var b = Path.Combine(t.Folder, "b.json");
+            File.CreateSymbolicLink(a, b);
+            File.CreateSymbolicLink(b, a);
+            var ex = Assert.Throws<ComputeServiceException>(() => new InventoryFile(a).Read());
+            Assert.Equal(ErrorIds.InvalidInventoryPath, ex.ErrorId);
+            Assert.Equal(ErrorIds.InvalidInventoryPath, Assert.Throws<ComputeServiceException>(() => new InventoryFile(a).Create(SampleInventory.Empty(), true)).ErrorId);
+        }
+
+        [Fact]
         public void UpdatingInAMissingFolder_IsInventoryNotFound()
         {
             using var t = Empty();
