@@ -16,6 +16,7 @@ namespace ComputeServices
         ConnectionError,
         Timeout,
         ServerError,
+        WriteFailed,
     }
 
     /// <summary>The stable ErrorIds that runbooks rely on. They are public contract: never rename one.</summary>
@@ -44,6 +45,7 @@ namespace ComputeServices
         public const string InventoryWriteFailed = "InventoryWriteFailed";
         public const string NotConnected = "NotConnected";
         public const string TargetMismatch = "TargetMismatch";
+        public const string InvalidInventoryPath = "InvalidInventoryPath";
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ namespace ComputeServices.Commands
                 case ErrorIds.InventoryLocked:
                 case ErrorIds.InventoryWriteFailed:
                 case ErrorIds.NotConnected:
+                case ErrorIds.InvalidInventoryPath:
                 case ErrorIds.AuthenticationFailed:
                 case ErrorIds.PermissionDenied:
                 case ErrorIds.EndpointUnreachable:
@@ -58,6 +59,7 @@ namespace ComputeServices.Commands
                 case FailureKind.ConnectionError: return ErrorCategory.ConnectionError;
                 case FailureKind.Timeout: return ErrorCategory.OperationTimeout;
                 case FailureKind.ServerError: return ErrorCategory.InvalidResult;
+                case FailureKind.WriteFailed: return ErrorCategory.WriteError;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -13,6 +13,10 @@
       2. Cold start: `pwsh -c exit` vs Import-Module vs Import-Module + one Get on a local inventory.
       3. Remote: only when OS_CLIENT_CONFIG_FILE names a clouds.yaml with -Cloud (the Nova sandbox): Connect
          once, then -RemoteCalls Get calls; vs `openstack compute service list` when that command exists.
+      4. Crash: a writer child (tests/ComputeServices.CrashTest, the engine's own InventoryFile.Update) is
+         killed (kill -9) at random moments -CrashKills times; after each kill: does the file parse, is every
+         service in its old or new state, and once the next writer takes the lock, is any temp file older than
+         the stale limit left. -CrashKills 0 skips it.
     Targets are not asserted here: the tables are read by people. Temp files are removed at the end.
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Bench
@@ -27,7 +31,8 @@ param(
     [ValidateCount(2, 5)] [int[]] $Sizes = @(100, 2000, 10000),
     [ValidateRange(3, 15)] [int] $ColdRuns = 7,
     [ValidateRange(3, 100)] [int] $RemoteCalls = 20,
-    [string] $Cloud = 'sandbox-admin'
+    [string] $Cloud = 'sandbox-admin',
+    [ValidateRange(0, 10000)] [int] $CrashKills = 200
 )
 
 $ErrorActionPreference = 'Stop'
@@ -165,6 +170,16 @@ try {
     }
     else {
         & (Join-Path $PSScriptRoot 'Measure-RemoteSection.ps1') -ModuleDir $ModuleDir -Cloud $Cloud -Calls $RemoteCalls -Work $work -Summary $summary
+    }
+
+    # ---- 4. Crash ------------------------------------------------------------------------------------------
+    if ($CrashKills -gt 0) {
+        $crash = Join-Path $PSScriptRoot '..' 'ComputeServices.CrashTest' 'bin' $Configuration 'net10.0' 'ComputeServices.CrashTest.dll'
+        if (-not (Test-Path -LiteralPath $crash)) { throw "No crash test at ${crash}: build the solution first." }
+        Write-Host ''
+        Write-Host "Crash: $CrashKills kills of an inventory writer (500 services) at random moments"
+        $lines = @(& dotnet $crash crash $CrashKills 500 | ForEach-Object { Write-Host $_; $_ })
+        $summary.Add('crash   ' + ($lines[-1] -replace '^Crash test: ', '') + $(if ($LASTEXITCODE -ne 0) { ' (exit code ' + $LASTEXITCODE + ')' }))
     }
 }
 finally {

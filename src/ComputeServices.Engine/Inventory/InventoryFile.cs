@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
@@ -8,13 +7,14 @@ namespace ComputeServices.Inventory
 {
     /// <summary>
     /// Reads and writes one inventory file safely. Every write is a read-modify-write under an exclusive lock
-    /// (a sibling <c>.lock</c> file), and lands atomically: a temp file in the same folder is flushed to disk
-    /// and renamed over the original. Readers need no lock: they see the old file or the new one, never half.
-    /// A file that cannot be parsed or validated is reported and never overwritten.
+    /// (<see cref="InventoryWriteLock"/>, beside the file its symlinks point to), and lands atomically: a temp file in
+    /// the same folder, with the file's own mode, is flushed to disk and renamed over the original. Readers need no
+    /// lock: they see the old file or the new one, never half. A file that cannot be parsed or validated is reported
+    /// and never overwritten; a path that is not a regular file is refused before it is opened.
     /// </summary>
     public sealed class InventoryFile
     {
-        private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
+        internal static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
         {
             WriteIndented = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
@@ -25,64 +25,109 @@ namespace ComputeServices.Inventory
 
         public InventoryFile(string path, TimeSpan? lockTimeout = null)
         {
-            if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("The inventory path must not be empty.", nameof(path));
-            Path = System.IO.Path.GetFullPath(path);
+            Path = InventoryPaths.FullPath(path);
             _lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
+            StaleAfter = TimeSpan.FromMinutes(5);
         }
 
+        /// <summary>The inventory's full path as given (a symlink stays a symlink: writes go to its final target).</summary>
         public string Path { get; }
-        public string LockPath => Path + ".lock";
+
+        /// <summary>The file really read and written: <see cref="Path"/> with its symlinks followed.</summary>
+        public string TargetPath => InventoryPaths.ResolveTarget(Path);
+
+        public string LockPath => TargetPath + ".lock";
+
+        /// <summary>
+        /// Temp files of crashed writers older than this are removed, and so is a lock owner file from another host
+        /// (tests shorten it so they need not wait minutes).
+        /// </summary>
+        internal TimeSpan StaleAfter { get; set; }
 
         /// <summary>Called after the temp file is written and before it replaces the inventory (tests inject failures here).</summary>
         internal Action<string>? BeforeReplace { get; set; }
 
-        public InventoryDocument Read()
-        {
-            byte[] bytes;
-            try
-            {
-                bytes = ReadAllBytesShared(Path);
-            }
-            catch (FileNotFoundException ex)
-            {
-                throw NotFound(ex);
-            }
-            catch (DirectoryNotFoundException ex)
-            {
-                throw NotFound(ex);
-            }
-            return Parse(bytes, Path);
-        }
+        public InventoryDocument Read() => ReadTarget(TargetPath);
 
         /// <summary>Reads, changes and writes the inventory as one step that no other writer can interleave with.</summary>
         public T Update<T>(Func<InventoryDocument, T> change, CancellationToken cancellationToken = default)
         {
-            using (AcquireLock(cancellationToken))
+            using (var writeLock = Lock(cancellationToken))
             {
-                var document = Read();
+                var document = writeLock.Read();
                 var result = change(document);
-                Write(document);
+                writeLock.Commit(document);
                 return result;
             }
         }
 
-        /// <summary>Creates a new inventory file; refuses to replace an existing one unless <paramref name="overwrite"/>.</summary>
+        /// <summary>
+        /// Takes the exclusive write lock (waiting up to the lock timeout, then <c>InventoryLocked</c>). Read, change and
+        /// <see cref="InventoryWriteLock.Commit"/> through it; a batch commits many changes at once.
+        /// </summary>
+        public InventoryWriteLock Lock(CancellationToken cancellationToken = default)
+        {
+            var target = TargetPath;
+            RequireRegularFile(target);
+            return InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, cancellationToken);
+        }
+
+        /// <summary>Creates a new inventory file (0600 on Unix); refuses to replace an existing one unless <paramref name="overwrite"/>.</summary>
         public void Create(InventoryDocument document, bool overwrite)
         {
             InventoryValidator.Validate(document, Path);
-            var folder = System.IO.Path.GetDirectoryName(Path);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-            using (AcquireLock(CancellationToken.None))
+            var target = TargetPath;
+            var folder = System.IO.Path.GetDirectoryName(target);
+            try
             {
-                if (!overwrite && File.Exists(Path))
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw InventoryPaths.WriteFailed(Path, $"creating the folder '{folder}'", ex);
+            }
+            using (var writeLock = InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, CancellationToken.None))
+            {
+                FileFacts facts;
+                try
+                {
+                    facts = UnixFiles.Stat(target);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw InventoryPaths.WriteFailed(Path, "checking what is there", ex);
+                }
+                if (facts.Kind != FileKind.Missing && facts.Kind != FileKind.Regular)
+                    throw InventoryPaths.WriteFailed(Path, "it is " + facts.KindName + ", not a file", new IOException($"'{target}' is {facts.KindName}."));
+                if (!overwrite && facts.Kind == FileKind.Regular)
                     throw new ComputeServiceException(ErrorIds.InventoryExists, FailureKind.InvalidOperation,
                         $"The inventory file '{Path}' already exists.")
                     {
                         Target = Path,
                         RecommendedAction = "Choose another path, or use -Force to replace it.",
                     };
-                Write(document);
+                writeLock.Commit(document);
             }
+        }
+
+        /// <summary>Reads <paramref name="target"/>, refusing anything but a regular file before opening it (a FIFO would block).</summary>
+        internal InventoryDocument ReadTarget(string target)
+        {
+            byte[] bytes;
+            RequireRegularFile(target);
+            try
+            {
+                bytes = ReadAllBytesShared(target);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                throw InventoryPaths.NotFound(Path, ex);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw InventoryPaths.Unreadable(Path, ex);
+            }
+            return Parse(bytes, Path);
         }
 
         public static InventoryDocument Parse(string text, string path) => Parse(System.Text.Encoding.UTF8.GetBytes(text), path);
@@ -148,63 +193,20 @@ namespace ComputeServices.Inventory
                 RecommendedAction = "Fix the file by hand or restore it from a backup; ComputeServices will not overwrite it until it is valid.",
             };
 
-        private ComputeServiceException NotFound(Exception inner)
-            => new ComputeServiceException(ErrorIds.InventoryNotFound, FailureKind.NotFound,
-                $"The inventory file '{Path}' does not exist.", inner)
-            {
-                Target = Path,
-                RecommendedAction = "Create it with New-ComputeServiceInventory -Path <file> [-Sample], or point -InventoryPath / $env:COMPUTESERVICES_INVENTORY at an existing one.",
-            };
-
-        private void Write(InventoryDocument document)
+        /// <summary>InventoryNotFound unless <paramref name="target"/> is a regular file; checked without opening it.</summary>
+        private void RequireRegularFile(string target)
         {
-            var folder = System.IO.Path.GetDirectoryName(Path) ?? ".";
-            var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(Path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            FileFacts facts;
             try
             {
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(document, JsonOptions);
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-                {
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-                BeforeReplace?.Invoke(temp);
-                if (File.Exists(Path)) File.Replace(temp, Path, null);
-                else File.Move(temp, Path);
+                facts = UnixFiles.Stat(target);
             }
-            finally
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                throw InventoryPaths.Unreadable(Path, ex);
             }
-        }
-
-        private IDisposable AcquireLock(CancellationToken cancellationToken)
-        {
-            var watch = Stopwatch.StartNew();
-            var delay = 5;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    // FileShare.None is an exclusive lock across processes (flock on Unix, a share lock on Windows).
-                    return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                }
-                catch (IOException) when (watch.Elapsed < _lockTimeout)
-                {
-                    Thread.Sleep(delay);
-                    delay = Math.Min(delay * 2, 100);
-                }
-                catch (IOException ex)
-                {
-                    throw new ComputeServiceException(ErrorIds.InventoryLocked, FailureKind.Timeout,
-                        $"The inventory file '{Path}' stayed locked by another writer for {_lockTimeout.TotalSeconds:0.###} seconds.", ex)
-                    {
-                        Target = Path,
-                        RecommendedAction = $"Check for a hung process holding '{LockPath}', then retry.",
-                    };
-                }
-            }
+            if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
+            if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
         }
 
         private static byte[] ReadAllBytesShared(string path)

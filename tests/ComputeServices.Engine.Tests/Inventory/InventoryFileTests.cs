@@ -227,8 +227,11 @@ namespace ComputeServices.Tests.Inventory
                 throw new IOException("disk pulled");
             };
             var backend = new InventoryBackend(file, () => Now);
-            var ex = Assert.Throws<IOException>(() => Ops.Update(backend, Ops.Resolve(backend, "compute-free-01"), ServiceChange.Disable("lost")));
-            Assert.Equal("disk pulled", ex.Message);
+            var ex = Assert.Throws<ComputeServiceException>(() => Ops.Update(backend, Ops.Resolve(backend, "compute-free-01"), ServiceChange.Disable("lost")));
+            Assert.Equal(ErrorIds.InventoryWriteFailed, ex.ErrorId);
+            Assert.Equal(FailureKind.WriteFailed, ex.Kind);
+            Assert.Contains("disk pulled", ex.Message);
+            Assert.Contains("not changed", ex.Message);
             Assert.NotNull(seenTemp);
             Assert.Equal(t.Folder, Path.GetDirectoryName(seenTemp));
             Assert.Equal(before, t.Bytes());
@@ -249,7 +252,9 @@ namespace ComputeServices.Tests.Inventory
             var before = t.Bytes();
             var file = t.OpenFile();
             file.BeforeReplace = _ => throw new UnauthorizedAccessException("nope");
-            Assert.Throws<UnauthorizedAccessException>(() => file.Create(SampleInventory.Empty(), overwrite: true));
+            var ex = Assert.Throws<ComputeServiceException>(() => file.Create(SampleInventory.Empty(), overwrite: true));
+            Assert.Equal(ErrorIds.InventoryWriteFailed, ex.ErrorId);
+            Assert.IsType<UnauthorizedAccessException>(ex.InnerException);
             Assert.Equal(before, t.Bytes());
             Assert.Empty(t.TempFiles());
         }
