@@ -42,6 +42,9 @@ namespace ComputeServices
         public const string NovaRequestFailed = "NovaRequestFailed";
         public const string ConflictingBackendParameters = "ConflictingBackendParameters";
         public const string InventoryWriteFailed = "InventoryWriteFailed";
+        public const string ServiceWaitTimeout = "ServiceWaitTimeout";
+        public const string TooManyTargets = "TooManyTargets";
+        public const string FleetMostlyDown = "FleetMostlyDown";
     }
 
     /// <summary>

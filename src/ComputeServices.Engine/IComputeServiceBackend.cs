@@ -28,5 +28,11 @@ namespace ComputeServices
 
         /// <summary>Reports what would block deleting the service, without deleting anything.</summary>
         Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The evacuations in status 'done' with this host as source: nova-compute completes them when it starts again, and
+        /// until then Nova refuses to clear the host's forced_down (bug 1922053).
+        /// </summary>
+        Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken);
     }
 }

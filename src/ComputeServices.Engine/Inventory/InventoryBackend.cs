@@ -109,6 +109,15 @@ namespace ComputeServices.Inventory
             return Task.FromResult(Check(document, record));
         }
 
+        public Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<MigrationSummary> result = _file.Read().Migrations
+                .Where(m => IsDoneEvacuationFrom(m, host))
+                .Select(m => new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", "source"))
+                .ToList();
+            return Task.FromResult(result);
+        }
+
         public void Dispose()
         {
         }
@@ -142,8 +151,10 @@ namespace ComputeServices.Inventory
         }
 
         private static bool HasDoneEvacuations(InventoryDocument document, string host)
-            => document.Migrations.Any(m => m.Status == "done" && m.MigrationType == "evacuation"
-                && string.Equals(m.SourceCompute, host, StringComparison.Ordinal));
+            => document.Migrations.Any(m => IsDoneEvacuationFrom(m, host));
+
+        private static bool IsDoneEvacuationFrom(MigrationRecord m, string host)
+            => m.Status == "done" && m.MigrationType == "evacuation" && string.Equals(m.SourceCompute, host, StringComparison.Ordinal);
 
         /// <summary>Each host's availability zones from its aggregates, built once per listing (not once per service).</summary>
         private static Dictionary<string, List<string>> ZonesByHost(InventoryDocument document)
