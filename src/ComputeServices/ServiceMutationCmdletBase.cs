@@ -9,7 +9,7 @@ namespace ComputeServices.Commands
     /// Cmdlets that change services: one ShouldProcess per resolved service with a readable target, then the
     /// engine call; progress over many services, and a closing count of what failed.
     /// </summary>
-    public abstract class ServiceMutationCmdletBase : ServiceTargetCmdletBase
+    public abstract partial class ServiceMutationCmdletBase : ServiceTargetCmdletBase
     {
         private const int ProgressActivityId = 0x5C5;
         private int _handled;
@@ -48,6 +48,7 @@ namespace ComputeServices.Commands
             _handled++;
             ShowProgress(service);
             if (!Confirm(service)) return;
+            GuardBlastRadius(service); // -MaxCount and the fleet check: ServiceMutationCmdletBase.BlastRadius.cs
             BeforeApply(service);
             var backend = Backend;
             var token = CancellationToken;
@@ -64,6 +65,7 @@ namespace ComputeServices.Commands
             try
             {
                 var result = Run(_ => item.Work);
+                _succeeded++;
                 if (PassThru && result != null) WriteObject(result);
             }
             catch (ComputeServiceException ex)
