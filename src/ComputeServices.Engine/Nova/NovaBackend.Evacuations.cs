@@ -10,19 +10,20 @@ namespace ComputeServices.Nova
     {
         /// <summary>migration_type is in os-migrations answers from this microversion.</summary>
         internal static readonly Microversion MigrationTypeVersion = new Microversion(2, 23);
+        /// <summary>From here os-migrations skips an unreachable cell; below it one down cell makes the whole list a 500.</summary>
+        internal static readonly Microversion DownCellSafeMigrationsVersion = new Microversion(2, 59);
         private const int MaxEvacuationPages = 100;
 
         /// <summary>
-        /// <c>GET /os-migrations?source_compute=H&amp;migration_type=evacuation</c>, at 2.23 or later so that the answer
-        /// carries migration_type; the 'done' ones still block clearing forced_down. Filters are re-checked client-side.
+        /// <c>GET /os-migrations?source_compute=H&amp;migration_type=evacuation</c>, at 2.59 or later where the server has it
+        /// (an unreachable cell is then skipped, not a 500), else at 2.23 or later so that the answer carries migration_type;
+        /// the 'done' ones still block clearing forced_down. Filters are re-checked client-side.
         /// </summary>
         public async Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(host)) throw new ArgumentException("A host name must not be empty.", nameof(host));
             await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var version = Connection.NegotiatedVersion >= MigrationTypeVersion ? Connection.NegotiatedVersion
-                : Connection.ServerMaxVersion >= MigrationTypeVersion ? MigrationTypeVersion
-                : Connection.NegotiatedVersion;
+            var version = MigrationsVersion(Connection.NegotiatedVersion, Connection.ServerMaxVersion);
 
             var result = new List<MigrationSummary>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -49,6 +50,17 @@ namespace ComputeServices.Nova
                 query = added == 0 ? null : next;
             }
             return result;
+        }
+
+        /// <summary>The negotiated version when it is recent enough, else the lowest that is (2.59, then 2.23), if the server has it.</summary>
+        internal static Microversion MigrationsVersion(Microversion negotiated, Microversion serverMax)
+        {
+            foreach (var wanted in new[] { DownCellSafeMigrationsVersion, MigrationTypeVersion })
+            {
+                if (negotiated >= wanted) return negotiated;
+                if (serverMax >= wanted) return wanted;
+            }
+            return negotiated;
         }
     }
 }

@@ -82,11 +82,15 @@ namespace ComputeServices.Tests.Maintenance
         }
 
         [Theory]
-        [InlineData("2.93", "2.93")]
-        [InlineData("2.11", "2.23")]
-        public async Task Nova_asks_os_migrations_by_source_and_type_at_2_23_or_later(string pin, string expectedVersion)
+        [InlineData("2.93", "2.93", "2.93")]
+        [InlineData("2.93", "2.11", "2.59")]
+        [InlineData("2.93", "2.60", "2.60")]
+        [InlineData("2.40", "2.11", "2.23")]
+        [InlineData("2.40", "2.30", "2.30")]
+        [InlineData("2.20", "2.11", "2.11")]
+        public async Task Nova_asks_os_migrations_by_source_and_type_at_2_59_or_at_least_2_23(string serverMax, string pin, string expectedVersion)
         {
-            var nova = new FakeNova("2.93");
+            var nova = new FakeNova(serverMax);
             nova.On(r => r.Method == HttpMethod.Get && r.Uri.AbsolutePath == "/v2.1/os-migrations", _ => FakeNova.Json(200,
                 "{\"migrations\": [" +
                 "{\"id\": 1, \"uuid\": \"11111111-1111-1111-1111-111111111111\", \"status\": \"done\", \"migration_type\": \"evacuation\", \"source_compute\": \"compute-07\", \"dest_compute\": \"compute-08\"}," +
