@@ -100,6 +100,7 @@ namespace ComputeServices
         /// <summary>Who holds a service's disable, for messages: the owner, the tool, or the reason itself.</summary>
         public static string DescribeHolder(ComputeService service)
         {
+            if (service.IsDownCell) return "nobody known: its cell is unreachable (status UNKNOWN)";
             var info = Parse(service.DisabledReason);
             if (info.DisabledBy != null) return $"owner '{info.DisabledBy}'" + (info.Ticket == null ? "" : $" (ticket {info.Ticket})");
             if (info.ManagedBy != null) return $"{info.ManagedBy} (reason '{service.DisabledReason}')";

@@ -116,6 +116,13 @@ namespace ComputeServices.Tests.Maintenance
         }
 
         [Fact]
+        public void A_down_cell_record_has_no_known_holder()
+        {
+            var record = new ComputeService(null, "nova-compute", "compute-celldown-02", null, ServiceStatus.Unknown, null, null, null, null);
+            Assert.Contains("cell is unreachable", DisabledReasonFormat.DescribeHolder(record));
+        }
+
+        [Fact]
         public void Ownership_compares_owners_case_insensitively_and_only_in_this_form()
         {
             Assert.True(DisabledReasonFormat.IsOwnedBy("[Patching] x", "patching"));
