@@ -24,6 +24,8 @@
         'Connect-ComputeService'
         'Disconnect-ComputeService'
         'Export-ComputeServiceInventory'
+        'Wait-ComputeService'
+        'Resume-ComputeService'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

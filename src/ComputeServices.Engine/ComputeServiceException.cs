@@ -46,6 +46,9 @@ namespace ComputeServices
         public const string NotConnected = "NotConnected";
         public const string TargetMismatch = "TargetMismatch";
         public const string InvalidInventoryPath = "InvalidInventoryPath";
+        public const string ServiceWaitTimeout = "ServiceWaitTimeout";
+        public const string TooManyTargets = "TooManyTargets";
+        public const string FleetMostlyDown = "FleetMostlyDown";
     }
 
     /// <summary>

@@ -31,5 +31,11 @@ namespace ComputeServices
 
         /// <summary>Everything a local inventory needs to answer as this backend does: services, hosts, instances, migrations, aggregates.</summary>
         Task<Inventory.InventoryDocument> ExportAsync(CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The evacuations in status 'done' with this host as source: nova-compute completes them when it starts again, and
+        /// until then Nova refuses to clear the host's forced_down (bug 1922053).
+        /// </summary>
+        Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken);
     }
 }

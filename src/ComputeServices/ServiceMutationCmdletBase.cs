@@ -11,7 +11,7 @@ namespace ComputeServices.Commands
     /// then the engine call on that place; progress over many services, and a closing count of what failed.
     /// Enable, Disable and Set-ComputeServiceForcedDown give a <see cref="Change"/>; Remove overrides <see cref="ApplyAsync"/>.
     /// </summary>
-    public abstract class ServiceMutationCmdletBase : ServiceTargetCmdletBase
+    public abstract partial class ServiceMutationCmdletBase : ServiceTargetCmdletBase
     {
         private const int ProgressActivityId = 0x5C5;
         // With group commit a change is only queued until its batch is written: many may wait at once.
@@ -43,11 +43,11 @@ namespace ComputeServices.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Change == null) return;
             // A change that is wrong for every service is bad usage: stop before touching anything.
             try
             {
-                ServiceRules.ValidateChange(Change);
+                var change = Change;
+                if (change != null) ServiceRules.ValidateChange(change);
             }
             catch (ComputeServiceException ex)
             {
@@ -86,6 +86,7 @@ namespace ComputeServices.Commands
                 return;
             }
             if (!Confirm(service)) return;
+            GuardBlastRadius(service); // -MaxCount and the fleet check: ServiceMutationCmdletBase.BlastRadius.cs
             BeforeApply(service);
             var token = CancellationToken;
             var limit = ThrottleLimit;
@@ -111,6 +112,7 @@ namespace ComputeServices.Commands
             try
             {
                 var result = Run(_ => item.Work);
+                _succeeded++;
                 if (PassThru && result != null) WriteObject(result);
             }
             catch (ComputeServiceException ex)
@@ -129,6 +131,13 @@ namespace ComputeServices.Commands
             }
         }
 
+        /// <summary>Writes out every change still queued or in flight, in order (group commits are flushed first).</summary>
+        private void DrainPending()
+        {
+            foreach (var groupCommit in _groupCommits) Run(token => groupCommit.FlushAsync(token));
+            while (_pending.Count > 0) Complete(_pending.Dequeue());
+        }
+
         protected override void OnResolveFailed()
         {
             _handled++;
@@ -137,8 +146,7 @@ namespace ComputeServices.Commands
 
         protected override void EndProcessing()
         {
-            foreach (var groupCommit in _groupCommits) Run(token => groupCommit.FlushAsync(token));
-            while (_pending.Count > 0) Complete(_pending.Dequeue());
+            DrainPending();
             if (_progressShown)
                 WriteProgress(new ProgressRecord(ProgressActivityId, Action, "Done") { RecordType = ProgressRecordType.Completed });
             // Like `openstack compute service delete`: a bulk run says at the end how many failed.

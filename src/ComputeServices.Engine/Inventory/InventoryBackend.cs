@@ -110,6 +110,17 @@ namespace ComputeServices.Inventory
 
         public Task<InventoryDocument> ExportAsync(CancellationToken cancellationToken) => Task.FromResult(_file.Read());
 
+
+        public Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<MigrationSummary> result = ReadShared().Migrations
+                .Where(m => IsDoneEvacuationFrom(m, host))
+                .Select(m => new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", "source"))
+                .ToList();
+            return Task.FromResult(result);
+        }
+
+
         public void Dispose() => DisposeGroupCommit();
 
         private RemovalCheck Check(InventoryDocument document, ServiceRecord record)
@@ -138,8 +149,10 @@ namespace ComputeServices.Inventory
         }
 
         private static bool HasDoneEvacuations(InventoryDocument document, string host)
-            => document.Migrations.Any(m => m.Status == "done" && m.MigrationType == "evacuation"
-                && string.Equals(m.SourceCompute, host, StringComparison.Ordinal));
+            => document.Migrations.Any(m => IsDoneEvacuationFrom(m, host));
+
+        private static bool IsDoneEvacuationFrom(MigrationRecord m, string host)
+            => m.Status == "done" && m.MigrationType == "evacuation" && string.Equals(m.SourceCompute, host, StringComparison.Ordinal);
 
         private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now, Dictionary<string, List<string>>? zonesByHost = null)
         {

@@ -39,6 +39,16 @@ namespace ComputeServices
         /// <summary>Where the record came from: the inventory file or the compute endpoint.</summary>
         public string? Source { get; }
 
+        /// <summary>The owner named by a reason in this module's form (<c>[owner] text (ticket)</c>), from DisabledReason.</summary>
+        public string? DisabledBy => ReasonInfo.DisabledBy;
+        /// <summary>The ticket of a reason in this module's form, from DisabledReason.</summary>
+        public string? Ticket => ReasonInfo.Ticket;
+        /// <summary>Nova or the HA / optimisation tool that wrote DisabledReason (nova-compute, nova, instanceha, watcher, masakari).</summary>
+        public string? ManagedBy => ReasonInfo.ManagedBy;
+
+        private DisabledReasonInfo? _reasonInfo;
+        private DisabledReasonInfo ReasonInfo => _reasonInfo ??= DisabledReasonFormat.Parse(DisabledReason);
+
         public bool IsDownCell => string.Equals(Status, ServiceStatus.Unknown, StringComparison.Ordinal);
 
         public override string ToString()

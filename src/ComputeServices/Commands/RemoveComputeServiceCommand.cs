@@ -17,6 +17,12 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Delete even when more than half of the cloud's computes already report down.</summary>
+        [Parameter]
+        public SwitchParameter SkipFleetCheck { get; set; }
+
+        protected override bool ChecksFleet => !SkipFleetCheck;
+
         protected override string Verb => "delete";
 
         protected override string Action => "Delete compute service";

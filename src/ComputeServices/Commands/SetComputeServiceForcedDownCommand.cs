@@ -24,6 +24,12 @@ namespace ComputeServices.Commands
         [Alias("DisabledReason")]
         public string? Reason { get; set; }
 
+        /// <summary>Force down even when more than half of the cloud's computes already report down.</summary>
+        [Parameter]
+        public SwitchParameter SkipFleetCheck { get; set; }
+
+        protected override bool ChecksFleet => ForcedDown && !SkipFleetCheck;
+
         protected override string Verb => "update";
 
         protected override string Action

@@ -69,6 +69,7 @@ namespace ComputeServices.Tests.Session
             public Task DeleteAsync(ComputeService s, CancellationToken ct) => _inner.DeleteAsync(s, ct);
             public Task<RemovalCheck> TestRemovalAsync(ComputeService s, CancellationToken ct) => _inner.TestRemovalAsync(s, ct);
             public Task<InventoryDocument> ExportAsync(CancellationToken ct) => _inner.ExportAsync(ct);
+            public Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken ct) => _inner.ListPendingEvacuationsAsync(host, ct);
             public void Dispose() { }
         }
 
