@@ -42,6 +42,7 @@ namespace ComputeServices
         public const string NovaRequestFailed = "NovaRequestFailed";
         public const string ConflictingBackendParameters = "ConflictingBackendParameters";
         public const string InventoryWriteFailed = "InventoryWriteFailed";
+        public const string CellUnreachable = "CellUnreachable";
     }
 
     /// <summary>

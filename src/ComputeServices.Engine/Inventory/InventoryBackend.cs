@@ -63,6 +63,7 @@ namespace ComputeServices.Inventory
                     throw ServiceRules.PendingEvacuations(current);
                 ServiceRules.ValidateSomethingChanges(change);
 
+                var before = (record.Disabled, record.DisabledReason, record.ForcedDown);
                 if (change.Status == ServiceStatus.Enabled)
                 {
                     record.Disabled = false;
@@ -74,7 +75,8 @@ namespace ComputeServices.Inventory
                     record.DisabledReason = change.DisabledReason;
                 }
                 if (change.ForcedDown.HasValue) record.ForcedDown = change.ForcedDown.Value;
-                record.UpdatedAt = Truncate(_utcNow());
+                // Nova saves the same values without an UPDATE statement, so updated_at moves only on a real change.
+                if (before != (record.Disabled, record.DisabledReason, record.ForcedDown)) record.UpdatedAt = Truncate(_utcNow());
                 return Render(document, record, _utcNow());
             }, cancellationToken);
             return Task.FromResult(updated);
@@ -175,7 +177,7 @@ namespace ComputeServices.Inventory
                 ServiceRules.DeriveState(s.ForcedDown, s.LastSeenUp, s.CreatedAt, now, TimeSpan.FromSeconds(settings.ServiceDownTime)),
                 s.ForcedDown,
                 s.DisabledReason,
-                s.UpdatedAt ?? s.CreatedAt,
+                s.UpdatedAt,
                 _file.Path);
         }
 

@@ -18,7 +18,8 @@ namespace ComputeServices.Nova
 
         /// <summary>
         /// Snapshots this Nova as a local inventory: services (uuid and legacy integer id), aggregates, instances per
-        /// host, migrations that still matter (in progress, and 'done' evacuations), and compute nodes. The inventory
+        /// host (SOFT_DELETED included: they block a delete), migrations that still matter (in progress, and 'done'
+        /// evacuations, read at the server's highest microversion), and compute nodes (every page). The inventory
         /// derives state from last_seen_up, so up services get "now", down ones 2005-01-01, and service_down_time is
         /// ten years. Computes of an unreachable cell (no id) are left out with a warning.
         /// </summary>
@@ -107,25 +108,12 @@ namespace ComputeServices.Nova
             return result;
         }
 
-        /// <summary>Compute nodes from os-hypervisors; when that fails (e.g. a down cell), one node per compute host.</summary>
+        /// <summary>Compute nodes from os-hypervisors (every page); when that fails (e.g. a down cell), one node per compute host.</summary>
         private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, CancellationToken cancellationToken)
         {
             try
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, "os-hypervisors/detail", null, cancellationToken).ConfigureAwait(false);
-                using var doc = response.Json();
-                return NovaJson.Array(doc.RootElement, "hypervisors").Select(h =>
-                {
-                    var name = NovaJson.String(h, "hypervisor_hostname") ?? "";
-                    var host = h.TryGetProperty("service", out var svc) ? NovaJson.String(svc, "host") : null;
-                    var id = NovaJson.Id(h, "id");
-                    return new ComputeNodeRecord
-                    {
-                        Host = host ?? name,
-                        HypervisorHostname = name,
-                        Uuid = NovaJson.IsUuidLike(id) ? id! : StableUuid.Create(ExportNamespace, "compute_node:" + name),
-                    };
-                }).Where(n => n.HypervisorHostname.Length > 0).ToList();
+                return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
             {
@@ -141,14 +129,14 @@ namespace ComputeServices.Nova
         {
             try
             {
-                return (await ListInstancesAsync(null, cancellationToken).ConfigureAwait(false)).Where(i => !string.IsNullOrEmpty(i.Host)).ToList();
+                return (await ListBlockingInstancesAsync(null, cancellationToken).ConfigureAwait(false)).Where(i => !string.IsNullOrEmpty(i.Host)).ToList();
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
             {
                 Connection.Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
                 var result = new List<InstanceRecord>();
                 foreach (var host in computeHosts)
-                    result.AddRange(await ListInstancesAsync(host, cancellationToken).ConfigureAwait(false));
+                    result.AddRange(await ListBlockingInstancesAsync(host, cancellationToken).ConfigureAwait(false));
                 return result;
             }
         }

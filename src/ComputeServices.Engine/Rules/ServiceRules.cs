@@ -38,9 +38,23 @@ namespace ComputeServices.Rules
         {
             if (change.Status != null && change.Status != ServiceStatus.Enabled && change.Status != ServiceStatus.Disabled)
                 throw Invalid("status", $"Invalid status '{change.Status}': it must be '{ServiceStatus.Enabled}' or '{ServiceStatus.Disabled}'.");
-            if (change.DisabledReason != null && (change.DisabledReason.Length < 1 || change.DisabledReason.Length > MaxReasonLength))
+            if (change.DisabledReason == null) return;
+            var length = CharacterCount(change.DisabledReason);
+            if (length < 1 || length > MaxReasonLength)
                 throw Invalid("disabled_reason",
-                    $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {change.DisabledReason.Length}.");
+                    $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {length}.");
+        }
+
+        /// <summary>
+        /// Characters as Nova's JSON-schema <c>maxLength</c> counts them (Python's <c>len</c>): Unicode code points, so a
+        /// surrogate pair (an emoji) is one character, not two UTF-16 units. A lone surrogate counts as one.
+        /// </summary>
+        public static int CharacterCount(string text)
+        {
+            var count = 0;
+            for (var i = 0; i < text.Length; i++, count++)
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            return count;
         }
 
         /// <summary>Nova's step 6, after the lookup and the nova-compute check.</summary>

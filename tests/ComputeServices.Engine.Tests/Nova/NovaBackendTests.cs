@@ -76,7 +76,27 @@ namespace ComputeServices.Tests.Nova
             var resolved = await backend.ResolveAsync(ServiceRef.ByHost("host2"), None);
             Assert.Equal("UNKNOWN", resolved.Status);
             var ex = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.UpdateAsync(resolved, ServiceChange.Disable(), None));
-            Assert.Equal(ErrorIds.ServiceUpdateNotSupported, ex.ErrorId);
+            Assert.Equal(ErrorIds.CellUnreachable, ex.ErrorId);
+        }
+
+        [Fact]
+        public async Task A_down_cell_record_cannot_be_deleted_or_checked_and_nothing_is_sent()
+        {
+            var (nova, backend) = Create("2.69");
+            var record = (await backend.ListAsync(ServiceQuery.All, None)).First();
+            var before = nova.ComputeRequests.Count;
+
+            var delete = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.DeleteAsync(record, None));
+            var check = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.TestRemovalAsync(record, None));
+
+            Assert.All(new[] { delete, check }, ex =>
+            {
+                Assert.Equal(ErrorIds.CellUnreachable, ex.ErrorId);
+                Assert.Equal(FailureKind.ConnectionError, ex.Kind);
+                Assert.Contains("unreachable", ex.Message);
+                Assert.Same(record, ex.Target);
+            });
+            Assert.Equal(before, nova.ComputeRequests.Count);
         }
 
         [Fact]
