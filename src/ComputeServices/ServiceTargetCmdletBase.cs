@@ -50,6 +50,9 @@ namespace ComputeServices.Commands
             _ => InputObject?.Length ?? 0,
         };
 
+        /// <summary>True for cmdlets that delete (or check a delete): an unknown id is then worded as Nova's DELETE words it.</summary>
+        protected virtual bool ResolvesForDelete => false;
+
         /// <summary>Handles one resolved service.</summary>
         protected abstract void Process(ComputeService service);
 
@@ -82,10 +85,10 @@ namespace ComputeServices.Commands
             switch (ParameterSetName)
             {
                 case ByIdSet:
-                    foreach (var id in Id!) yield return (null, ServiceRef.ById(id));
+                    foreach (var id in Id!) yield return (null, ServiceRef.ById(id, ResolvesForDelete));
                     break;
                 case ByHostSet when Id != null:
-                    foreach (var id in Id) yield return (null, ServiceRef.ById(id));
+                    foreach (var id in Id) yield return (null, ServiceRef.ById(id, ResolvesForDelete));
                     break;
                 case ByHostSet:
                     foreach (var host in HostName!) yield return (null, ServiceRef.ByHost(host, Binary));

@@ -183,7 +183,7 @@ namespace ComputeServices.Inventory
 
         private static ServiceRecord Find(InventoryDocument document, ServiceRef reference)
         {
-            if (reference.IsById) return FindById(document, reference.Id!, update: false);
+            if (reference.IsById) return FindById(document, reference.Id!, update: !reference.ForDelete);
             var record = document.Services.FirstOrDefault(s =>
                 !ServiceRules.HiddenBinaries.Contains(s.Binary)
                 && string.Equals(s.Host, reference.Host, StringComparison.Ordinal)
@@ -219,9 +219,7 @@ namespace ComputeServices.Inventory
                 };
 
             if (record != null && !ServiceRules.HiddenBinaries.Contains(record.Binary)) return record;
-            // Nova words the two 404s differently (ServiceNotFound vs the delete controller's own text).
-            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
-                update ? $"Service {id} could not be found." : $"Service {id} not found.")
+            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, ServiceRules.NotFoundText(id, forDelete: !update))
             {
                 Target = id,
                 RecommendedAction = "List the services with Get-ComputeService; the service may already have been deleted.",

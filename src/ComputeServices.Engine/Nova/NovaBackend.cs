@@ -63,7 +63,7 @@ namespace ComputeServices.Nova
             var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var found = all.Where(s => s.Id != null && SameId(s.Id, id)).ToList();
             if (found.Count == 1) return found[0];
-            if (found.Count == 0) throw NotFound(reference, $"Service {id} could not be found.");
+            if (found.Count == 0) throw NotFound(reference, ServiceRules.NotFoundText(id, reference.ForDelete));
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 

@@ -25,6 +25,13 @@ namespace ComputeServices.Rules
         public const string InProgressMigrationsMessage =
             "Unable to delete compute service that has in-progress migrations. Complete the migrations or delete the instances first.";
 
+        /// <summary>
+        /// Nova words its two 404s for an unknown id differently: PUT raises ServiceNotFound ("could not be found"),
+        /// DELETE writes its own text ("not found").
+        /// </summary>
+        public static string NotFoundText(string id, bool forDelete)
+            => forDelete ? $"Service {id} not found." : $"Service {id} could not be found.";
+
         /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
         {

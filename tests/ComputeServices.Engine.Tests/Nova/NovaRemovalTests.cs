@@ -147,5 +147,17 @@ namespace ComputeServices.Tests.Nova
             Assert.Contains("2.53", ex.RecommendedAction);
             Assert.Contains(host, ex.RecommendedAction);
         }
+    
+        [Theory]
+        [InlineData(true, "Service 22222222-2222-2222-2222-222222222222 not found.")]
+        [InlineData(false, "Service 22222222-2222-2222-2222-222222222222 could not be found.")]
+        public async Task An_unknown_id_is_worded_as_Nova_words_the_DELETE_or_the_PUT(bool forDelete, string message)
+        {
+            var (_, backend) = Create();
+            var ex = await Assert.ThrowsAsync<ComputeServiceException>(
+                () => backend.ResolveAsync(ServiceRef.ById("22222222-2222-2222-2222-222222222222", forDelete), None));
+            Assert.Equal(ErrorIds.ServiceNotFound, ex.ErrorId);
+            Assert.Equal(message, ex.Message);
+        }
     }
 }
