@@ -34,6 +34,7 @@ namespace ComputeServices.Nova
             document.Settings.ServiceDownTime = FrozenServiceDownTime;
             var usedIds = new HashSet<long>(legacy?.Values ?? Enumerable.Empty<long>());
             long nextId = usedIds.Count == 0 ? 1 : usedIds.Max() + 1;
+            var assigned = new HashSet<long>();
             foreach (var s in services)
             {
                 if (s.IsDownCell || string.IsNullOrEmpty(s.Id))
@@ -46,7 +47,8 @@ namespace ComputeServices.Nova
                 if (UsesUuids)
                 {
                     uuid = s.Id!;
-                    id = legacy != null && legacy.TryGetValue(Key(s.Host, s.Binary), out var l) ? l : nextId++;
+                    // Integer ids are per cell: two cells can both have an id 2. The inventory needs them unique.
+                    id = legacy != null && legacy.TryGetValue(Key(s.Host, s.Binary), out var l) && assigned.Add(l) ? l : NextFree(assigned, ref nextId);
                 }
                 else
                 {
@@ -77,6 +79,12 @@ namespace ComputeServices.Nova
         }
 
         private static string Key(string host, string binary) => binary + "@" + host;
+
+        private static long NextFree(HashSet<long> assigned, ref long nextId)
+        {
+            while (!assigned.Add(nextId)) nextId++;
+            return nextId++;
+        }
 
         /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
         private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)

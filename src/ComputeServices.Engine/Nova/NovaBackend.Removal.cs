@@ -31,6 +31,10 @@ namespace ComputeServices.Nova
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
             var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
+            var warnings = new List<string>();
+            if (nodes == null)
+                warnings.Add($"Nova did not list the compute nodes (os-hypervisors fails while a cell is unreachable), so migrations were matched " +
+                             $"by host alone: Nova, which matches host and node, may still allow deleting {service}.");
             if (nodes == null || nodes.Count > 0)
             {
                 foreach (var m in await ListMigrationsAsync(service.Host, cancellationToken).ConfigureAwait(false))
@@ -40,7 +44,7 @@ namespace ComputeServices.Nova
                         migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", role));
                 }
             }
-            return new RemovalCheck(service, instances, migrations);
+            return new RemovalCheck(service, instances, migrations, warnings);
         }
 
         /// <summary>

@@ -68,6 +68,7 @@ namespace ComputeServices.Tests.Nova
             var check = await backend.TestRemovalAsync(s, None);
 
             Assert.Equal(new[] { "m-this-node:destination" }, check.Migrations.Select(m => m.Id + ":" + m.Role));
+            Assert.DoesNotContain(check.Warnings, w => w.Contains("matched by host alone"));
             Assert.Contains(nova.ComputeRequests, r => r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"));
         }
 
