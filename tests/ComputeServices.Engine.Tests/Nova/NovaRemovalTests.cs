@@ -70,6 +70,9 @@ namespace ComputeServices.Tests.Nova
             Assert.Equal(new[] { "m-this-node:destination" }, check.Migrations.Select(m => m.Id + ":" + m.Role));
             Assert.DoesNotContain(check.Warnings, w => w.Contains("matched by host alone"));
             Assert.Contains(nova.ComputeRequests, r => r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"));
+            // 2.88+ would make Nova ask every compute for its uptime over RPC.
+            Assert.All(nova.ComputeRequests.Where(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"),
+                r => Assert.Equal("compute 2.87", r.Header("OpenStack-API-Version")));
         }
 
         [Fact]
