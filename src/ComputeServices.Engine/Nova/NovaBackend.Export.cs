@@ -71,10 +71,10 @@ namespace ComputeServices.Nova
 
             var computeHosts = document.Services.Where(s => s.Binary == ServiceBinaries.Compute).Select(s => s.Host).Distinct().ToList();
             document.Aggregates.AddRange(await ListAggregatesAsync(cancellationToken).ConfigureAwait(false));
-            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
-            document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             document.Migrations.AddRange((await ListMigrationsAsync(null, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status) || (m.Status == "done" && m.MigrationType == "evacuation")));
+            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document.Migrations, cancellationToken).ConfigureAwait(false));
+            document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             return document;
         }
 
@@ -116,8 +116,13 @@ namespace ComputeServices.Nova
             return result;
         }
 
-        /// <summary>Compute nodes from os-hypervisors (every page); when that fails (e.g. a down cell), one node per compute host.</summary>
-        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, CancellationToken cancellationToken)
+        /// <summary>
+        /// Compute nodes from os-hypervisors (every page). When that fails (e.g. a down cell), one node per compute host,
+        /// named after it, plus every node a kept migration names on a compute host: the snapshot then blocks a delete
+        /// as the remote pre-flight does without nodes (host alone), never less than Nova would.
+        /// </summary>
+        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, List<MigrationRecord> migrations,
+            CancellationToken cancellationToken)
         {
             try
             {
@@ -125,11 +130,18 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
             {
-                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
-                return computeHosts.Select(h => new ComputeNodeRecord
-                {
-                    Host = h, HypervisorHostname = h, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + h),
-                }).ToList();
+                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
+                                       "named after the host, and the nodes its migrations name.");
+                var hosts = new HashSet<string>(computeHosts, StringComparer.Ordinal);
+                return computeHosts.Select(h => (Host: h, Node: h))
+                    .Concat(migrations.Select(m => (Host: m.SourceCompute ?? "", Node: m.SourceNode ?? "")))
+                    .Concat(migrations.Select(m => (Host: m.DestCompute ?? "", Node: m.DestNode ?? "")))
+                    .Where(n => hosts.Contains(n.Host) && n.Node.Length > 0)
+                    .Distinct()
+                    .Select(n => new ComputeNodeRecord
+                    {
+                        Host = n.Host, HypervisorHostname = n.Node, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + n.Host + "/" + n.Node),
+                    }).ToList();
             }
         }
 

@@ -163,5 +163,21 @@ namespace ComputeServices.Tests.Nova
             Assert.Equal(ErrorIds.ServiceNotFound, ex.ErrorId);
             Assert.Equal(message, ex.Message);
         }
+    
+        [Fact]
+        public async Task Without_os_hypervisors_the_export_blocks_as_the_pre_flight_does_by_host_alone()
+        {
+            var (nova, backend) = Create();
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail", _ => FakeNova.Fault(500, "computeFault", "Unexpected API Error."));
+            Migrations(nova);
+            var s = await backend.ResolveAsync(ServiceRef.ByHost("h1"), None);
+
+            var doc = await backend.ExportInventoryAsync(None);
+            var check = await backend.TestRemovalAsync(s, None);
+
+            Assert.Equal(new[] { "h1", "h1.node-a", "h1.node-b" }, doc.ComputeNodes.Select(n => n.HypervisorHostname).OrderBy(n => n, System.StringComparer.Ordinal));
+            Assert.Equal(new[] { "m-old-node", "m-this-node" }, check.Migrations.Select(m => m.Id));
+            Assert.Contains(check.Warnings, w => w.Contains("matched by host alone"));
+        }
     }
 }
