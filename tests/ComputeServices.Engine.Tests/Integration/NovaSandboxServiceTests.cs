@@ -220,6 +220,23 @@ namespace ComputeServices.Tests.Integration
             Assert.True(scheduler.CanRemove);
         }
 
+        /// <summary>The SEED_EDGE_CASES hosts: what Nova's delete check sees although the list APIs hide it.</summary>
+        [SandboxFact]
+        public async Task TestRemoval_sees_what_Novas_delete_check_sees_on_the_edge_case_hosts()
+        {
+            using var backend = Sandbox.Backend();
+            var softdel = await backend.TestRemovalAsync(await backend.ResolveAsync(ServiceRef.ByHost("compute-softdel"), None), None);
+            Assert.Equal("vm-softdeleted", Assert.Single(softdel.Instances).Name);
+            Assert.False(softdel.CanRemove);
+            foreach (var host in new[] { "compute-nonode", "compute-renamed" })
+            {
+                var check = await backend.TestRemovalAsync(await backend.ResolveAsync(ServiceRef.ByHost(host), None), None);
+                // With a cell down, Nova's os-hypervisors fails for everyone: the nodes are unknown, and the check says so.
+                if (Sandbox.DownCellStatus == "on") Assert.Contains(check.Warnings, w => w.Contains("matched by host alone"));
+                else Assert.True(check.CanRemove, host);
+            }
+        }
+
         /// <summary>
         /// With a cell down, Nova's lookups that scatter-gather over all cells (a uuid not in the up cells, an integer id)
         /// fail with 500 DBNonExistentDatabase. That is Nova's behaviour, so it is asserted as such when the down cell is on.
@@ -249,6 +266,9 @@ namespace ComputeServices.Tests.Integration
             });
             var one = await backend.ResolveAsync(ServiceRef.ByHost("compute-celldown-01"), None);
             Assert.True(one.IsDownCell);
+            // Before the fix: ArgumentNullException from Uri.EscapeDataString(null), and CanRemove=True.
+            Assert.Equal(ErrorIds.CellUnreachable, (await Assert.ThrowsAsync<ComputeServiceException>(() => backend.DeleteAsync(one, None))).ErrorId);
+            Assert.Equal(ErrorIds.CellUnreachable, (await Assert.ThrowsAsync<ComputeServiceException>(() => backend.TestRemovalAsync(one, None))).ErrorId);
 
             using var before = Sandbox.Backend("2.68");
             Assert.DoesNotContain(await before.ListAsync(ServiceQuery.All, None), s => s.Host.StartsWith("compute-celldown-", StringComparison.Ordinal));
