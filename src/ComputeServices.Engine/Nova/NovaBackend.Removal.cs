@@ -31,10 +31,6 @@ namespace ComputeServices.Nova
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
             var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
-            var warnings = new List<string>();
-            if (nodes == null)
-                warnings.Add($"Nova did not list the compute nodes (os-hypervisors fails while a cell is unreachable), so migrations were matched " +
-                             $"by host alone: Nova, which matches host and node, may still allow deleting {service}.");
             if (nodes == null || nodes.Count > 0)
             {
                 foreach (var m in await ListMigrationsAsync(service.Host, cancellationToken).ConfigureAwait(false))
@@ -44,6 +40,10 @@ namespace ComputeServices.Nova
                         migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", role));
                 }
             }
+            var warnings = nodes == null && migrations.Count > 0
+                ? new[] { $"Nova did not list the compute nodes (os-hypervisors fails while a cell is unreachable), so migrations were matched " +
+                          $"by host alone: Nova, which matches host and node, may still allow deleting {service}." }
+                : Array.Empty<string>();
             return new RemovalCheck(service, instances, migrations, warnings);
         }
 
@@ -147,12 +147,18 @@ namespace ComputeServices.Nova
             }, cancellationToken).ConfigureAwait(false);
         }
 
+        // One hypervisor listing per backend, i.e. per cmdlet invocation, however many services are checked.
+        private readonly object _hypervisorsLock = new object();
+        private Task<List<ComputeNodeRecord>>? _hypervisors;
+
         /// <summary>The compute nodes of a host (an empty list when it has none); null when os-hypervisors cannot tell.</summary>
         private async Task<List<string>?> ListNodesOfHostAsync(string host, CancellationToken cancellationToken)
         {
             try
             {
-                return (await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false))
+                Task<List<ComputeNodeRecord>> all;
+                lock (_hypervisorsLock) all = _hypervisors ??= ListHypervisorsAsync(cancellationToken);
+                return (await all.ConfigureAwait(false))
                     .Where(n => string.Equals(n.Host, host, StringComparison.Ordinal))
                     .Select(n => n.HypervisorHostname).ToList();
             }

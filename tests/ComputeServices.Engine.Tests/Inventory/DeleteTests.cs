@@ -92,14 +92,14 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
-        public void AnUnknownId_IsWordedAsNovasDelete_WhenLookedUpToDelete_AndAsItsUpdateOtherwise()
+        public async Task AnUnknownId_IsWordedAsNovasDelete_WhenLookedUpToDelete_AndAsItsUpdateOtherwise()
         {
             using var t = Sample();
             var id = Guid.NewGuid().ToString();
             Task<ComputeService> Resolve(bool forDelete) => t.Backend().ResolveAsync(ServiceRef.ById(id, forDelete), CancellationToken.None);
 
-            Assert.Equal($"Service {id} not found.", Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(true)).Result.Message);
-            Assert.Equal($"Service {id} could not be found.", Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(false)).Result.Message);
+            Assert.Equal($"Service {id} not found.", (await Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(true))).Message);
+            Assert.Equal($"Service {id} could not be found.", (await Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(false))).Message);
         }
 
         [Fact]

@@ -87,6 +87,9 @@ namespace ComputeServices.Tests.Nova
 
             Assert.Empty(check.Migrations);
             Assert.DoesNotContain(nova.ComputeRequests, r => r.Uri.AbsolutePath == "/v2.1/os-migrations");
+
+            await backend.TestRemovalAsync(s, None);
+            Assert.Equal(2, nova.ComputeRequests.Count(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"));   // two pages, read once
         }
 
         [Fact]
