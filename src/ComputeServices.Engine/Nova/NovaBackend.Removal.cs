@@ -164,7 +164,8 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
             {
-                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); matching migrations of {host} by host only.");
+                // Not a warning of its own: the check's Warnings say it when a migration was matched by host alone.
+                Connection.Log.Verbose($"GET /os-hypervisors/detail failed ({ex.Message}); matching migrations of {host} by host only.");
                 return null;
             }
         }
