@@ -8,14 +8,20 @@
            with the line "N passed, N failed" summed over every suite; it exits non-zero on any failure.
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
     Bench  builds and times the engine against the local inventory, printing a table.
+    Soak   builds and runs the randomized differential test (tests/Pester/DifferentialRandom.ps1) with fresh seeds
+           against the Nova sandbox (OS_CLIENT_CONFIG_FILE with sandbox-admin, NOVA_SANDBOX_DIR) for -Minutes,
+           printing every seed, and at the end how many steps and sequences agreed; exits non-zero on a difference.
     Clean  removes build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string] $Task = 'Build',
+    # Soak: how long to run fresh seeds.
+    [ValidateRange(1, 1440)]
+    [int] $Minutes = 10,
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
 )
@@ -144,11 +150,40 @@ Import-Module '$pesterModule'
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Soak {
+    Invoke-Build
+    $runner = @"
+`$ErrorActionPreference = 'Stop'
+`$env:COMPUTESERVICES_MODULE = '$moduleDir'
+. '$(Join-Path $root 'tests/Pester/Common.ps1')'
+. '$(Join-Path $root 'tests/Pester/DifferentialRandom.ps1')'
+`$state = Enter-DiffSandbox
+`$until = (Get-Date).AddMinutes($Minutes)
+`$sequences = 0; `$agreed = 0; `$steps = 0; `$agreedSteps = 0; `$failed = @()
+try {
+    while ((Get-Date) -lt `$until) {
+        `$seed = Get-Random -Minimum 1000 -Maximum 1000000000
+        `$r = Invoke-DiffSequence -Seed `$seed -Length 25
+        `$sequences++; `$steps += `$r.Steps
+        if (`$r.Agreed) { `$agreed++; `$agreedSteps += `$r.Steps; Write-Host "seed `${seed}: `$(`$r.Steps) steps agreed" }
+        else { `$agreedSteps += `$r.Steps - 1; `$failed += `$seed; Write-Host `$r.Report }
+    }
+}
+finally { Exit-DiffSandbox `$state }
+Write-Host ''
+Write-Host "`$agreedSteps of `$steps steps and `$agreed of `$sequences sequences agreed"
+if (`$failed) { Write-Host "seeds that found a difference (add them to `$CiSeeds in DifferentialRandom.Tests.ps1): `$(`$failed -join ', ')"; exit 1 }
+"@
+    Invoke-Pwsh -Command $runner
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Build; & (Join-Path $root 'tools/Demo.ps1') -ModuleDir $moduleDir }
     'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration }
+    'Soak' { Invoke-Soak }
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
         Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force

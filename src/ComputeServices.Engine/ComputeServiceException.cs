@@ -49,6 +49,7 @@ namespace ComputeServices
         public const string ServiceWaitTimeout = "ServiceWaitTimeout";
         public const string TooManyTargets = "TooManyTargets";
         public const string FleetMostlyDown = "FleetMostlyDown";
+        public const string CellUnreachable = "CellUnreachable";
     }
 
     /// <summary>

@@ -67,6 +67,9 @@ namespace ComputeServices.Commands
             _ => InputObject?.Length ?? 0,
         };
 
+        /// <summary>True for cmdlets that delete (or check a delete): an unknown id is then worded as Nova's DELETE words it.</summary>
+        protected virtual bool ResolvesForDelete => false;
+
         /// <summary>Handles one resolved service; <see cref="ComputeServiceCmdletBase.BackendOf"/> is where it lives.</summary>
         protected abstract void Process(ComputeService service);
 
@@ -161,7 +164,7 @@ namespace ComputeServices.Commands
             var normalized = ServiceIdentity.NormalizeId(id);
             return normalized == null
                 ? new Target { Problem = NamesNothing("A service id is empty: this value names no service."), Source = Source }
-                : new Target { Reference = ServiceRef.ById(normalized), Source = Source };
+                : new Target { Reference = ServiceRef.ById(normalized, ResolvesForDelete), Source = Source };
         }
 
         private static ComputeServiceException NamesNothing(string message)

@@ -63,6 +63,7 @@ namespace ComputeServices.Inventory
                     throw ServiceRules.PendingEvacuations(current);
                 ServiceRules.ValidateSomethingChanges(change);
 
+                var before = (record.Disabled, record.DisabledReason, record.ForcedDown);
                 if (change.Status == ServiceStatus.Enabled)
                 {
                     record.Disabled = false;
@@ -74,7 +75,8 @@ namespace ComputeServices.Inventory
                     record.DisabledReason = change.DisabledReason;
                 }
                 if (change.ForcedDown.HasValue) record.ForcedDown = change.ForcedDown.Value;
-                record.UpdatedAt = Truncate(_utcNow());
+                // Nova saves the same values without an UPDATE statement, so updated_at moves only on a real change.
+                if (before != (record.Disabled, record.DisabledReason, record.ForcedDown)) record.UpdatedAt = Truncate(_utcNow());
                 return Render(document, record, _utcNow());
             }, service, cancellationToken);
         }
@@ -168,13 +170,13 @@ namespace ComputeServices.Inventory
                 ServiceRules.DeriveState(s.ForcedDown, s.LastSeenUp, s.CreatedAt, now, TimeSpan.FromSeconds(settings.ServiceDownTime)),
                 s.ForcedDown,
                 s.DisabledReason,
-                s.UpdatedAt ?? s.CreatedAt,
+                s.UpdatedAt,
                 _file.Path);
         }
 
         private static ServiceRecord Find(InventoryDocument document, ServiceRef reference)
         {
-            if (reference.IsById) return FindById(document, reference.Id!, update: false);
+            if (reference.IsById) return FindById(document, reference.Id!, update: !reference.ForDelete);
             var record = document.Services.FirstOrDefault(s =>
                 !ServiceRules.HiddenBinaries.Contains(s.Binary)
                 && string.Equals(s.Host, reference.Host, StringComparison.Ordinal)
@@ -210,9 +212,7 @@ namespace ComputeServices.Inventory
                 };
 
             if (record != null && !ServiceRules.HiddenBinaries.Contains(record.Binary)) return record;
-            // Nova words the two 404s differently (ServiceNotFound vs the delete controller's own text).
-            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
-                update ? $"Service {id} could not be found." : $"Service {id} not found.")
+            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, ServiceRules.NotFoundText(id, forDelete: !update))
             {
                 Target = id,
                 RecommendedAction = "List the services with Get-ComputeService; the service may already have been deleted.",

@@ -33,7 +33,7 @@ namespace ComputeServices.Inventory
                 if (!uuids.Add(uuid)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is used by more than one service.");
                 if (!ids.Add(s.Id)) throw InventoryFile.Corrupt(path, $"{at}.id {s.Id.ToString(CultureInfo.InvariantCulture)} is used by more than one service.");
                 if (!hostBinaries.Add(s.Binary + "@" + s.Host)) throw InventoryFile.Corrupt(path, $"{at}: host '{s.Host}' has more than one '{s.Binary}' service.");
-                if (s.DisabledReason != null && s.DisabledReason.Length > Rules.ServiceRules.MaxReasonLength)
+                if (s.DisabledReason != null && Rules.ServiceRules.CharacterCount(s.DisabledReason) > Rules.ServiceRules.MaxReasonLength)
                     throw InventoryFile.Corrupt(path, $"{at}.disabled_reason is longer than {Rules.ServiceRules.MaxReasonLength} characters.");
             }
 

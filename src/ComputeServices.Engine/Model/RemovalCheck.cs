@@ -5,12 +5,15 @@ namespace ComputeServices
     /// <summary>What would stop Nova from deleting one service, found before anything is deleted.</summary>
     public sealed class RemovalCheck
     {
-        public RemovalCheck(ComputeService service, IReadOnlyList<InstanceSummary> instances, IReadOnlyList<MigrationSummary> migrations)
+        public RemovalCheck(ComputeService service, IReadOnlyList<InstanceSummary> instances, IReadOnlyList<MigrationSummary> migrations,
+            IEnumerable<string>? warnings = null)
         {
             Service = service;
             Instances = instances;
             Migrations = migrations;
-            Warnings = Rules.ServiceRules.RemovalWarnings(service);
+            var all = new List<string>(Rules.ServiceRules.RemovalWarnings(service));
+            if (warnings != null) all.AddRange(warnings);
+            Warnings = all;
         }
 
         public ComputeService Service { get; }

@@ -18,7 +18,8 @@ namespace ComputeServices.Nova
 
         /// <summary>
         /// Snapshots this Nova as a local inventory: services (uuid and legacy integer id), aggregates, instances per
-        /// host, migrations that still matter (in progress, and 'done' evacuations), and compute nodes. The inventory
+        /// host (SOFT_DELETED included: they block a delete), migrations that still matter (in progress, and 'done'
+        /// evacuations, read at the server's highest microversion), and compute nodes (every page). The inventory
         /// derives state from last_seen_up, so up services get "now", down ones 2005-01-01, and service_down_time is
         /// ten years. Computes of an unreachable cell (no id) are left out with a warning.
         /// </summary>
@@ -33,6 +34,7 @@ namespace ComputeServices.Nova
             document.Settings.ServiceDownTime = FrozenServiceDownTime;
             var usedIds = new HashSet<long>(legacy?.Values ?? Enumerable.Empty<long>());
             long nextId = usedIds.Count == 0 ? 1 : usedIds.Max() + 1;
+            var assigned = new HashSet<long>();
             foreach (var s in services)
             {
                 if (s.IsDownCell || string.IsNullOrEmpty(s.Id))
@@ -45,7 +47,8 @@ namespace ComputeServices.Nova
                 if (UsesUuids)
                 {
                     uuid = s.Id!;
-                    id = legacy != null && legacy.TryGetValue(Key(s.Host, s.Binary), out var l) ? l : nextId++;
+                    // Integer ids are per cell: two cells can both have an id 2. The inventory needs them unique.
+                    id = legacy != null && legacy.TryGetValue(Key(s.Host, s.Binary), out var l) && assigned.Add(l) ? l : NextFree(assigned, ref nextId);
                 }
                 else
                 {
@@ -68,14 +71,20 @@ namespace ComputeServices.Nova
 
             var computeHosts = document.Services.Where(s => s.Binary == ServiceBinaries.Compute).Select(s => s.Host).Distinct().ToList();
             document.Aggregates.AddRange(await ListAggregatesAsync(cancellationToken).ConfigureAwait(false));
-            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
-            document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             document.Migrations.AddRange((await ListMigrationsAsync(null, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status) || (m.Status == "done" && m.MigrationType == "evacuation")));
+            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document.Migrations, cancellationToken).ConfigureAwait(false));
+            document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             return document;
         }
 
         private static string Key(string host, string binary) => binary + "@" + host;
+
+        private static long NextFree(HashSet<long> assigned, ref long nextId)
+        {
+            while (!assigned.Add(nextId)) nextId++;
+            return nextId++;
+        }
 
         /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
         private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)
@@ -107,33 +116,32 @@ namespace ComputeServices.Nova
             return result;
         }
 
-        /// <summary>Compute nodes from os-hypervisors; when that fails (e.g. a down cell), one node per compute host.</summary>
-        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, CancellationToken cancellationToken)
+        /// <summary>
+        /// Compute nodes from os-hypervisors (every page). When that fails (e.g. a down cell), one node per compute host,
+        /// named after it, plus every node a kept migration names on a compute host: the snapshot then blocks a delete
+        /// as the remote pre-flight does without nodes (host alone), never less than Nova would.
+        /// </summary>
+        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, List<MigrationRecord> migrations,
+            CancellationToken cancellationToken)
         {
             try
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, "os-hypervisors/detail", null, cancellationToken).ConfigureAwait(false);
-                using var doc = response.Json();
-                return NovaJson.Array(doc.RootElement, "hypervisors").Select(h =>
-                {
-                    var name = NovaJson.String(h, "hypervisor_hostname") ?? "";
-                    var host = h.TryGetProperty("service", out var svc) ? NovaJson.String(svc, "host") : null;
-                    var id = NovaJson.Id(h, "id");
-                    return new ComputeNodeRecord
-                    {
-                        Host = host ?? name,
-                        HypervisorHostname = name,
-                        Uuid = NovaJson.IsUuidLike(id) ? id! : StableUuid.Create(ExportNamespace, "compute_node:" + name),
-                    };
-                }).Where(n => n.HypervisorHostname.Length > 0).ToList();
+                return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
             {
-                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
-                return computeHosts.Select(h => new ComputeNodeRecord
-                {
-                    Host = h, HypervisorHostname = h, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + h),
-                }).ToList();
+                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
+                                       "named after the host, and the nodes its migrations name.");
+                var hosts = new HashSet<string>(computeHosts, StringComparer.Ordinal);
+                return computeHosts.Select(h => (Host: h, Node: h))
+                    .Concat(migrations.Select(m => (Host: m.SourceCompute ?? "", Node: m.SourceNode ?? "")))
+                    .Concat(migrations.Select(m => (Host: m.DestCompute ?? "", Node: m.DestNode ?? "")))
+                    .Where(n => hosts.Contains(n.Host) && n.Node.Length > 0)
+                    .Distinct()
+                    .Select(n => new ComputeNodeRecord
+                    {
+                        Host = n.Host, HypervisorHostname = n.Node, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + n.Host + "/" + n.Node),
+                    }).ToList();
             }
         }
 
@@ -141,14 +149,14 @@ namespace ComputeServices.Nova
         {
             try
             {
-                return (await ListInstancesAsync(null, cancellationToken).ConfigureAwait(false)).Where(i => !string.IsNullOrEmpty(i.Host)).ToList();
+                return (await ListBlockingInstancesAsync(null, cancellationToken).ConfigureAwait(false)).Where(i => !string.IsNullOrEmpty(i.Host)).ToList();
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
             {
                 Connection.Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
                 var result = new List<InstanceRecord>();
                 foreach (var host in computeHosts)
-                    result.AddRange(await ListInstancesAsync(host, cancellationToken).ConfigureAwait(false));
+                    result.AddRange(await ListBlockingInstancesAsync(host, cancellationToken).ConfigureAwait(false));
                 return result;
             }
         }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ComputeServices.Inventory;
@@ -13,30 +12,79 @@ namespace ComputeServices.Nova
     public sealed partial class NovaBackend
     {
         private const int MaxPages = 1000;
+        private const string SoftDeletedVmState = "soft-delete";
+        private const string SoftDeletedStatus = "soft_deleted";
 
         /// <summary>
-        /// What would block deleting the service, from Nova's own APIs: the instances on the host
-        /// (<c>/servers/detail?all_tenants=1&amp;host=</c>) and the migrations in progress with the host as source or destination.
+        /// What would block deleting the service, read from Nova's own APIs as Nova's DELETE checks it: every
+        /// non-deleted instance on the host (SOFT_DELETED included), then the in-progress migrations per compute node of
+        /// the host (source host+node or destination host+node), skipped when the host has no compute node.
         /// </summary>
         public async Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken)
         {
             if (service == null) throw new ArgumentNullException(nameof(service));
+            if (service.IsDownCell) throw CellUnreachable(service, "check whether Nova would delete");
             if (!string.Equals(service.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
                 return new RemovalCheck(service, Array.Empty<InstanceSummary>(), Array.Empty<MigrationSummary>());
 
-            var instances = (await ListInstancesAsync(service.Host, cancellationToken).ConfigureAwait(false))
+            var instances = (await ListBlockingInstancesAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
+            var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
-            foreach (var m in await ListMigrationsAsync(service.Host, cancellationToken).ConfigureAwait(false))
+            if (nodes == null || nodes.Count > 0)
             {
-                if (!ServiceRules.IsInProgress(m.Status)) continue;
-                var isSource = string.Equals(m.SourceCompute, service.Host, StringComparison.Ordinal);
-                var isDestination = string.Equals(m.DestCompute, service.Host, StringComparison.Ordinal);
-                if (!isSource && !isDestination) continue;
-                migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "",
-                    isSource ? "source" : "destination"));
+                foreach (var m in await ListMigrationsAsync(service.Host, cancellationToken).ConfigureAwait(false))
+                {
+                    var role = RoleOf(m, service.Host, nodes);
+                    if (role != null && ServiceRules.IsInProgress(m.Status))
+                        migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", role));
+                }
             }
-            return new RemovalCheck(service, instances, migrations);
+            var warnings = nodes == null && migrations.Count > 0
+                ? new[] { $"Nova did not list the compute nodes (os-hypervisors fails while a cell is unreachable), so migrations were matched " +
+                          $"by host alone: Nova, which matches host and node, may still allow deleting {service}." }
+                : Array.Empty<string>();
+            return new RemovalCheck(service, instances, migrations, warnings);
+        }
+
+        /// <summary>
+        /// Nova's migration_get_in_progress_by_host_and_node, for every node of the host: the host and the node must
+        /// both match, as source or as destination. Without the node list (os-hypervisors failed) the host alone decides.
+        /// </summary>
+        internal static string? RoleOf(MigrationRecord m, string host, ICollection<string>? nodes)
+        {
+            bool Matches(string? compute, string? node)
+                => string.Equals(compute, host, StringComparison.Ordinal) && (nodes == null || (node != null && nodes.Contains(node)));
+            if (Matches(m.SourceCompute, m.SourceNode)) return "source";
+            if (Matches(m.DestCompute, m.DestNode)) return "destination";
+            return null;
+        }
+
+        /// <summary>The instances Nova's delete check counts: every non-deleted one on the host, SOFT_DELETED included.</summary>
+        internal async Task<List<InstanceRecord>> ListBlockingInstancesAsync(string? host, CancellationToken cancellationToken)
+        {
+            var result = await ListInstancesAsync(host, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<string>(result.Select(i => i.Uuid), StringComparer.Ordinal);
+            result.AddRange((await ListSoftDeletedAsync(host, cancellationToken).ConfigureAwait(false)).Where(i => seen.Add(i.Uuid)));
+            return result;
+        }
+
+        /// <summary>
+        /// <c>GET /servers</c> hides SOFT_DELETED instances; <c>deleted=true</c> shows them, with the deleted ones not yet
+        /// archived, which do not count.
+        /// </summary>
+        private async Task<List<InstanceRecord>> ListSoftDeletedAsync(string? host, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var all = await ListServersAsync("servers/detail", host, cancellationToken, ("deleted", "true")).ConfigureAwait(false);
+                return all.Where(i => i.VmState == SoftDeletedVmState || i.VmState == SoftDeletedStatus).ToList();
+            }
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
+            {
+                Connection.Log.Warning($"GET /servers/detail?deleted=true failed ({ex.Message}); soft-deleted instances{(host == null ? "" : " on " + host)} are not counted.");
+                return new List<InstanceRecord>();
+            }
         }
 
         /// <summary>
@@ -56,69 +104,138 @@ namespace ComputeServices.Nova
             }
         }
 
-        private async Task<List<InstanceRecord>> ListServersAsync(string resource, string? host, CancellationToken cancellationToken)
+        private async Task<List<InstanceRecord>> ListServersAsync(string resource, string? host, CancellationToken cancellationToken,
+            params (string Name, string? Value)[] extra)
         {
-            var result = new List<InstanceRecord>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var query = Query(("all_tenants", "1"), ("host", host)).TrimStart('?');
-            for (var page = 0; page < MaxPages && query != null; page++)
+            var parameters = new[] { ("all_tenants", (string?)"1"), ("host", host) }.Concat(extra).ToArray();
+            return await ReadPagesAsync(resource, Query(parameters), "servers", "servers_links", null, s =>
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, resource + "?" + query, null, cancellationToken).ConfigureAwait(false);
+                var id = NovaJson.Id(s, "id");
+                return (id, id == null ? null : new InstanceRecord
+                {
+                    Uuid = id,
+                    Name = NovaJson.String(s, "name"),
+                    Host = NovaJson.String(s, "OS-EXT-SRV-ATTR:host") ?? host,
+                    Node = NovaJson.String(s, "OS-EXT-SRV-ATTR:hypervisor_hostname") ?? (resource == "servers" ? host : null),
+                    VmState = NovaJson.String(s, "OS-EXT-STS:vm_state") ?? NovaJson.String(s, "status")?.ToLowerInvariant(),
+                });
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Migrations involving a host (Nova's <c>host</c> filter matches source or destination); all when host is null.
+        /// Read at the highest microversion the server supports, whatever the pin for services: below 2.23 there is no
+        /// <c>migration_type</c>, and paging needs 2.59.
+        /// </summary>
+        internal async Task<List<MigrationRecord>> ListMigrationsAsync(string? host, CancellationToken cancellationToken)
+        {
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadPagesAsync("os-migrations", Query(("host", host)), "migrations", "migrations_links", HighestVersion, m =>
+            {
+                var id = NovaJson.String(m, "uuid") ?? NovaJson.Id(m, "id");
+                return (id, id == null ? null : new MigrationRecord
+                {
+                    Uuid = id,
+                    InstanceUuid = NovaJson.String(m, "instance_uuid"),
+                    MigrationType = NovaJson.String(m, "migration_type"),
+                    Status = NovaJson.String(m, "status") ?? "",
+                    SourceCompute = NovaJson.String(m, "source_compute"),
+                    SourceNode = NovaJson.String(m, "source_node"),
+                    DestCompute = NovaJson.String(m, "dest_compute"),
+                    DestNode = NovaJson.String(m, "dest_node"),
+                });
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One hypervisor listing per backend, i.e. per cmdlet invocation, however many services are checked.
+        private readonly object _hypervisorsLock = new object();
+        private Task<List<ComputeNodeRecord>>? _hypervisors;
+
+        /// <summary>The compute nodes of a host (an empty list when it has none); null when os-hypervisors cannot tell.</summary>
+        private async Task<List<string>?> ListNodesOfHostAsync(string host, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Task<List<ComputeNodeRecord>> all;
+                lock (_hypervisorsLock) all = _hypervisors ??= ListHypervisorsAsync(cancellationToken);
+                return (await all.ConfigureAwait(false))
+                    .Where(n => string.Equals(n.Host, host, StringComparison.Ordinal))
+                    .Select(n => n.HypervisorHostname).ToList();
+            }
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
+            {
+                // Not a warning of its own: the check's Warnings say it when a migration was matched by host alone.
+                Connection.Log.Verbose($"GET /os-hypervisors/detail failed ({ex.Message}); matching migrations of {host} by host only.");
+                return null;
+            }
+        }
+
+        /// <summary>Every compute node (hypervisor) with the host of its service, following <c>hypervisors_links</c>.</summary>
+        internal async Task<List<ComputeNodeRecord>> ListHypervisorsAsync(CancellationToken cancellationToken)
+        {
+            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadPagesAsync("os-hypervisors/detail", "", "hypervisors", "hypervisors_links", HypervisorVersion, h =>
+            {
+                var name = NovaJson.String(h, "hypervisor_hostname") ?? "";
+                var id = NovaJson.Id(h, "id");
+                var host = h.TryGetProperty("service", out var svc) ? NovaJson.String(svc, "host") : null;
+                return (id ?? name, name.Length == 0 ? null : new ComputeNodeRecord
+                {
+                    Host = host ?? name,
+                    HypervisorHostname = name,
+                    Uuid = NovaJson.IsUuidLike(id) ? id! : StableUuid.Create(ExportNamespace, "compute_node:" + name),
+                });
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// From 2.88 the detailed hypervisor list asks every compute for its uptime over RPC (slow on a large cloud, and
+        /// a 500 when one does not answer); 2.87 has the host of each node without that, and pages from 2.33.
+        /// </summary>
+        private Microversion HypervisorVersion
+            => HighestVersion > LastHypervisorVersionWithoutUptime ? LastHypervisorVersionWithoutUptime : HighestVersion;
+
+        private static readonly Microversion LastHypervisorVersionWithoutUptime = new Microversion(2, 87);
+
+        private Microversion HighestVersion
+            => Connection.ServerMaxVersion > MicroversionNegotiator.ClientMax ? MicroversionNegotiator.ClientMax : Connection.ServerMaxVersion;
+
+        /// <summary>
+        /// Reads a paged collection: follows the rel=next link in <paramref name="linksProperty"/> until there is none,
+        /// or a page brings nothing new (a server that ignores the marker). <paramref name="read"/> gives each item's key
+        /// (items seen before are skipped) and the record (null: not kept).
+        /// </summary>
+        private async Task<List<T>> ReadPagesAsync<T>(string resource, string query, string property, string linksProperty, Microversion? version,
+            Func<System.Text.Json.JsonElement, (string? Key, T? Item)> read, CancellationToken cancellationToken) where T : class
+        {
+            var result = new List<T>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            string? next = query.TrimStart('?');
+            for (var page = 0; page < MaxPages && next != null; page++)
+            {
+                var path = resource + (next.Length == 0 ? "" : "?" + next);
+                var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken, version).ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;
-                foreach (var s in NovaJson.Array(doc.RootElement, "servers"))
+                foreach (var item in NovaJson.Array(doc.RootElement, property))
                 {
-                    var id = NovaJson.Id(s, "id");
-                    if (id == null || !seen.Add(id)) continue;
+                    var (key, record) = read(item);
+                    if (key == null || !seen.Add(key)) continue;
                     added++;
-                    result.Add(new InstanceRecord
-                    {
-                        Uuid = id,
-                        Name = NovaJson.String(s, "name"),
-                        Host = NovaJson.String(s, "OS-EXT-SRV-ATTR:host") ?? host,
-                        Node = NovaJson.String(s, "OS-EXT-SRV-ATTR:hypervisor_hostname") ?? (resource == "servers" ? host : null),
-                        VmState = NovaJson.String(s, "OS-EXT-STS:vm_state") ?? NovaJson.String(s, "status")?.ToLowerInvariant(),
-                    });
+                    if (record != null) result.Add(record);
                 }
-                var next = NovaJson.NextQuery(doc.RootElement, "servers_links");
-                query = added == 0 ? null : next;
+                next = added == 0 ? null : NovaJson.NextQuery(doc.RootElement, linksProperty);
             }
             return result;
         }
 
-        /// <summary>Migrations involving a host (Nova's <c>host</c> filter matches source or destination); all when host is null.</summary>
-        internal async Task<List<MigrationRecord>> ListMigrationsAsync(string? host, CancellationToken cancellationToken)
-        {
-            var result = new List<MigrationRecord>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var query = Query(("host", host)).TrimStart('?');
-            for (var page = 0; page < MaxPages && query != null; page++)
+        /// <summary>A 2.69 record of a compute in a cell Nova cannot reach: it has no id, and nothing can be done to it.</summary>
+        internal static ComputeServiceException CellUnreachable(ComputeService service, string what)
+            => new ComputeServiceException(ErrorIds.CellUnreachable, FailureKind.ConnectionError,
+                $"The cell of host {service.Host} is unreachable (status UNKNOWN): Nova shows no id for {service.Binary} there, so it cannot {what}.")
             {
-                var path = "os-migrations" + (query.Length == 0 ? "" : "?" + query);
-                var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
-                using var doc = response.Json();
-                var added = 0;
-                foreach (var m in NovaJson.Array(doc.RootElement, "migrations"))
-                {
-                    var id = NovaJson.String(m, "uuid") ?? NovaJson.Id(m, "id");
-                    if (id == null || !seen.Add(id)) continue;
-                    added++;
-                    result.Add(new MigrationRecord
-                    {
-                        Uuid = id,
-                        InstanceUuid = NovaJson.String(m, "instance_uuid"),
-                        MigrationType = NovaJson.String(m, "migration_type"),
-                        Status = NovaJson.String(m, "status") ?? "",
-                        SourceCompute = NovaJson.String(m, "source_compute"),
-                        SourceNode = NovaJson.String(m, "source_node"),
-                        DestCompute = NovaJson.String(m, "dest_compute"),
-                        DestNode = NovaJson.String(m, "dest_node"),
-                    });
-                }
-                var next = NovaJson.NextQuery(doc.RootElement, "migrations_links");
-                query = added == 0 ? null : next;
-            }
-            return result;
-        }
+                Target = service,
+                RecommendedAction = "Wait until the cell's database and message queue are reachable again (Get-ComputeService shows the full record), then retry.",
+            };
     }
 }

@@ -67,7 +67,7 @@ namespace ComputeServices.Nova
             var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var found = all.Where(s => s.Id != null && SameId(s.Id, id)).ToList();
             if (found.Count == 1) return found[0];
-            if (found.Count == 0) throw NotFound(reference, $"Service {id} could not be found.");
+            if (found.Count == 0) throw NotFound(reference, ServiceRules.NotFoundText(id, reference.ForDelete));
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 
@@ -76,13 +76,7 @@ namespace ComputeServices.Nova
             if (service == null) throw new ArgumentNullException(nameof(service));
             ServiceRules.ValidateChange(change);
             await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (service.IsDownCell)
-                throw new ComputeServiceException(ErrorIds.ServiceUpdateNotSupported, FailureKind.InvalidOperation,
-                    $"The cell of host {service.Host} is unreachable (status UNKNOWN), so Nova cannot update {service}.")
-                {
-                    Target = service,
-                    RecommendedAction = "Wait until the cell's database and message queue are reachable again, then retry.",
-                };
+            if (service.IsDownCell) throw CellUnreachable(service, "update it");
 
             if (UsesUuids)
             {
@@ -117,6 +111,19 @@ namespace ComputeServices.Nova
                     RecommendedAction = "Connect without pinning the compute API version (or pin 2.11 or later).",
                 };
 
+            try
+            {
+                await SendLegacyActionsAsync(service, change, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException ex)
+            {
+                ex.RecommendedAction = LegacyAdvice(ex, service.Host) ?? ex.RecommendedAction;
+                throw;
+            }
+        }
+
+        private async Task SendLegacyActionsAsync(ComputeService service, ServiceChange change, CancellationToken cancellationToken)
+        {
             var hostBinary = new Dictionary<string, object> { ["host"] = service.Host, ["binary"] = service.Binary };
             if (change.ForcedDown.HasValue)
             {
@@ -134,14 +141,32 @@ namespace ComputeServices.Nova
             }
         }
 
+        /// <summary>What to do about the legacy actions' own failures, which say little about the cause.</summary>
+        internal static string? LegacyAdvice(ComputeServiceException ex, string host)
+        {
+            if (ex.StatusCode == 404 && ex.ServerMessage != null && ex.ServerMessage.IndexOf("is not mapped to any cell", StringComparison.Ordinal) >= 0)
+                return $"Nova has the service but no cell mapping for host {host}: run 'nova-manage cell_v2 discover_hosts' on a controller " +
+                       "(or enable [scheduler]discover_hosts_in_cells_interval), then retry.";
+            if (ex.StatusCode == 400 && (string.Equals(ex.Target as string, "host", StringComparison.Ordinal) || !LegacyHostPattern.IsMatch(host)))
+                return $"Below microversion 2.53 Nova accepts only host names of ASCII letters, digits, '-', '.' and '_', so '{host}' cannot be " +
+                       "addressed by the legacy actions: connect without pinning the compute API version (2.53 or later) to update it by its UUID.";
+            return null;
+        }
+
+        /// <summary>Nova's <c>parameter_types.fqdn</c>, the host schema of the legacy actions.</summary>
+        private static readonly System.Text.RegularExpressions.Regex LegacyHostPattern =
+            new System.Text.RegularExpressions.Regex("^[a-zA-Z0-9._-]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
         public async Task DeleteAsync(ComputeService service, CancellationToken cancellationToken)
         {
             if (service == null) throw new ArgumentNullException(nameof(service));
             await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (service.IsDownCell) throw CellUnreachable(service, "delete it");
             var target = service;
             var idFits = UsesUuids ? NovaJson.IsUuidLike(service.Id) : NovaJson.IsInteger(service.Id);
             if (!idFits)
                 target = await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+            if (target.IsDownCell || string.IsNullOrEmpty(target.Id)) throw CellUnreachable(target, "delete it");
             Connection.Log.Verbose($"Deleting {target.Binary} on host {target.Host} (id {target.Id}).");
             await Connection.SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
                 .ConfigureAwait(false);

@@ -25,6 +25,13 @@ namespace ComputeServices.Rules
         public const string InProgressMigrationsMessage =
             "Unable to delete compute service that has in-progress migrations. Complete the migrations or delete the instances first.";
 
+        /// <summary>
+        /// Nova words its two 404s for an unknown id differently: PUT raises ServiceNotFound ("could not be found"),
+        /// DELETE writes its own text ("not found").
+        /// </summary>
+        public static string NotFoundText(string id, bool forDelete)
+            => forDelete ? $"Service {id} not found." : $"Service {id} could not be found.";
+
         /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
         {
@@ -38,9 +45,23 @@ namespace ComputeServices.Rules
         {
             if (change.Status != null && change.Status != ServiceStatus.Enabled && change.Status != ServiceStatus.Disabled)
                 throw Invalid("status", $"Invalid status '{change.Status}': it must be '{ServiceStatus.Enabled}' or '{ServiceStatus.Disabled}'.");
-            if (change.DisabledReason != null && (change.DisabledReason.Length < 1 || change.DisabledReason.Length > MaxReasonLength))
+            if (change.DisabledReason == null) return;
+            var length = CharacterCount(change.DisabledReason);
+            if (length < 1 || length > MaxReasonLength)
                 throw Invalid("disabled_reason",
-                    $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {change.DisabledReason.Length}.");
+                    $"Invalid disabled_reason: it must be 1 to {MaxReasonLength} characters long, not {length}.");
+        }
+
+        /// <summary>
+        /// Characters as Nova's JSON-schema <c>maxLength</c> counts them (Python's <c>len</c>): Unicode code points, so a
+        /// surrogate pair (an emoji) is one character, not two UTF-16 units. A lone surrogate counts as one.
+        /// </summary>
+        public static int CharacterCount(string text)
+        {
+            var count = 0;
+            for (var i = 0; i < text.Length; i++, count++)
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            return count;
         }
 
         /// <summary>Nova's step 6, after the lookup and the nova-compute check.</summary>

@@ -25,6 +25,8 @@ namespace ComputeServices.Commands
 
         protected override string Verb => "delete";
 
+        protected override bool ResolvesForDelete => true;
+
         protected override string Action => "Delete compute service";
 
         protected override bool Confirm(ComputeService service)

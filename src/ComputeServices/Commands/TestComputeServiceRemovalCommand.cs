@@ -10,6 +10,8 @@ namespace ComputeServices.Commands
     [OutputType(typeof(RemovalCheck))]
     public sealed class TestComputeServiceRemovalCommand : ServiceTargetCmdletBase
     {
+        protected override bool ResolvesForDelete => true;
+
         protected override void Process(ComputeService service)
         {
             try

@@ -32,7 +32,7 @@ namespace ComputeServices.Tests.Integration
                 var ids = (await legacy.ListAsync(ServiceQuery.All, None)).ToDictionary(s => s.Binary + "@" + s.Host, s => long.Parse(s.Id!));
                 Assert.All(document.Services, s => Assert.Equal(ids[s.Binary + "@" + s.Host], s.Id));
 
-                foreach (var host in new[] { "compute-busy-01", "compute-busy-02", "compute-resize-src", "compute-live-dst", "compute-free-01" })
+                foreach (var host in new[] { "compute-busy-01", "compute-busy-02", "compute-resize-src", "compute-live-dst", "compute-free-01", "compute-softdel", "compute-nonode", "compute-renamed" })
                 {
                     var r = await nova.TestRemovalAsync(await nova.ResolveAsync(ServiceRef.ByHost(host), None), None);
                     var l = await local.TestRemovalAsync(await local.ResolveAsync(ServiceRef.ByHost(host), None), None);

@@ -1,3 +1,5 @@
+using System.Threading.Tasks;
+using System.Threading;
 using System;
 using System.Linq;
 using ComputeServices.Inventory;
@@ -87,6 +89,17 @@ namespace ComputeServices.Tests.Inventory
             Assert.Equal(FailureKind.NotFound, ex.Kind);
             Assert.Equal($"Service {victim.Id} not found.", ex.Message);
             Assert.Equal(before, t.Bytes());
+        }
+
+        [Fact]
+        public async Task AnUnknownId_IsWordedAsNovasDelete_WhenLookedUpToDelete_AndAsItsUpdateOtherwise()
+        {
+            using var t = Sample();
+            var id = Guid.NewGuid().ToString();
+            Task<ComputeService> Resolve(bool forDelete) => t.Backend().ResolveAsync(ServiceRef.ById(id, forDelete), CancellationToken.None);
+
+            Assert.Equal($"Service {id} not found.", (await Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(true))).Message);
+            Assert.Equal($"Service {id} could not be found.", (await Assert.ThrowsAsync<ComputeServiceException>(() => Resolve(false))).Message);
         }
 
         [Fact]

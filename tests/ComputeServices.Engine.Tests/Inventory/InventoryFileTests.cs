@@ -120,6 +120,15 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
+        public void ReasonOf255Emoji_IsValid_CountedInCodePointsAsNovaDoes()
+        {
+            var reason = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+            using var t = WithText("{ \"schema_version\": 1, \"services\": [ { \"id\": 1, \"uuid\": \"e81d66a4-ddd3-4aba-8a84-171d1cb4d339\", \"binary\": \"nova-compute\", \"host\": \"h\", \"disabled\": true, \"disabled_reason\": \"" +
+                                   reason + "\" } ] }");
+            Assert.Equal(reason, t.Read().Services.Single().DisabledReason);
+        }
+
+        [Fact]
         public void CommentsAndTrailingCommas_AreAccepted()
         {
             using var t = WithText("// hand edited\n{ \"schema_version\": 1, /* one */ \"services\": [ " + ValidService + ", ], }");

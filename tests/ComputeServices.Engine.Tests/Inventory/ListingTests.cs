@@ -144,12 +144,12 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
-        public void UpdatedAt_FallsBackToCreatedAt()
+        public void UpdatedAt_IsNullWhenNeverUpdated_AsNovaShowsIt()
         {
             var rec = Svc(1, "c1", lastSeenUp: Now, createdAt: Now.AddHours(-1));
             rec.UpdatedAt = null;
             using var t = With(Doc(rec));
-            Assert.Equal(Now.AddHours(-1), Ops.List(t.Backend()).Single().UpdatedAt);
+            Assert.Null(Ops.List(t.Backend()).Single().UpdatedAt);
         }
 
         [Fact]

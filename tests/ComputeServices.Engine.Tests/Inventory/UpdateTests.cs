@@ -230,6 +230,22 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
+        public void ANoOpUpdate_Succeeds_ButDoesNotMoveUpdatedAt()
+        {
+            Ops.Update(_backend, Get("compute-free-01"), ServiceChange.Disable("same"));
+            var stamped = Stored("compute-free-01").UpdatedAt;
+            _t.Clock = Now.AddMinutes(5);
+
+            var result = Ops.Update(_backend, Get("compute-free-01"), ServiceChange.Disable("same"));
+            Assert.Equal(stamped, result.UpdatedAt);
+            Assert.Equal(stamped, Stored("compute-free-01").UpdatedAt);
+            Ops.Update(_backend, Get("compute-free-01"), new ServiceChange(forcedDown: false));
+            Assert.Equal(stamped, Stored("compute-free-01").UpdatedAt);
+
+            Assert.Equal(Now.AddMinutes(5), Ops.Update(_backend, Get("compute-free-01"), ServiceChange.Disable("other")).UpdatedAt);
+        }
+
+        [Fact]
         public void UnknownUuid_IsServiceNotFound()
         {
             var ghost = new ComputeService(Guid.NewGuid().ToString(), "nova-compute", "ghost", "nova", "enabled", "up", false, null, Now);

@@ -76,7 +76,27 @@ namespace ComputeServices.Tests.Nova
             var resolved = await backend.ResolveAsync(ServiceRef.ByHost("host2"), None);
             Assert.Equal("UNKNOWN", resolved.Status);
             var ex = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.UpdateAsync(resolved, ServiceChange.Disable(), None));
-            Assert.Equal(ErrorIds.ServiceUpdateNotSupported, ex.ErrorId);
+            Assert.Equal(ErrorIds.CellUnreachable, ex.ErrorId);
+        }
+
+        [Fact]
+        public async Task A_down_cell_record_cannot_be_deleted_or_checked_and_nothing_is_sent()
+        {
+            var (nova, backend) = Create("2.69");
+            var record = (await backend.ListAsync(ServiceQuery.All, None)).First();
+            var before = nova.ComputeRequests.Count;
+
+            var delete = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.DeleteAsync(record, None));
+            var check = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.TestRemovalAsync(record, None));
+
+            Assert.All(new[] { delete, check }, ex =>
+            {
+                Assert.Equal(ErrorIds.CellUnreachable, ex.ErrorId);
+                Assert.Equal(FailureKind.ConnectionError, ex.Kind);
+                Assert.Contains("unreachable", ex.Message);
+                Assert.Same(record, ex.Target);
+            });
+            Assert.Equal(before, nova.ComputeRequests.Count);
         }
 
         [Fact]
@@ -272,6 +292,8 @@ namespace ComputeServices.Tests.Nova
             Assert.Equal("active", check.Instances[0].State);
             Assert.Equal(new[] { "m-1:source", "2:destination" }, check.Migrations.Select(m => m.Id + ":" + m.Role));
             Assert.False(check.CanRemove);
+            // os-hypervisors failed (the fake has no route): host-only matching, and the check says so.
+            Assert.Contains(check.Warnings, w => w.Contains("matched by host alone"));
             Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/servers/detail?all_tenants=1&host=host1");
             Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-migrations?host=host1");
         }

@@ -47,5 +47,26 @@ namespace ComputeServices.Tests.Nova
             Assert.Equal(new[] { "m-run", "m-evac" }, doc.Migrations.Select(m => m.Uuid));
             Assert.Contains("lost", log.All);
         }
+    
+        [Fact]
+        public async Task Integer_ids_that_repeat_across_cells_become_unique_in_the_inventory()
+        {
+            var nova = new FakeNova("2.93");
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-services", r => FakeNova.Json(200, r.Header("OpenStack-API-Version") == "compute 2.52"
+                ? "{\"services\": [{\"id\": 2, \"binary\": \"nova-compute\", \"host\": \"cell2-a\"}, {\"id\": 2, \"binary\": \"nova-compute\", \"host\": \"cell1-a\"}," +
+                  " {\"id\": 3, \"binary\": \"nova-compute\", \"host\": \"cell1-b\"}]}"
+                : "{\"services\": [{\"id\": \"11111111-1111-1111-1111-111111111111\", \"binary\": \"nova-compute\", \"host\": \"cell2-a\", \"status\": \"enabled\", \"state\": \"up\"}," +
+                  " {\"id\": \"22222222-2222-2222-2222-222222222222\", \"binary\": \"nova-compute\", \"host\": \"cell1-a\", \"status\": \"enabled\", \"state\": \"up\"}," +
+                  " {\"id\": \"33333333-3333-3333-3333-333333333333\", \"binary\": \"nova-compute\", \"host\": \"cell1-b\", \"status\": \"enabled\", \"state\": \"up\"}]}"));
+            nova.On(HttpMethod.Get, "/v2.1/os-aggregates", _ => FakeNova.Json(200, "{\"aggregates\": []}"));
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail", _ => FakeNova.Json(200, "{\"hypervisors\": []}"));
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/servers/detail", _ => FakeNova.Json(200, "{\"servers\": []}"));
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-migrations", _ => FakeNova.Json(200, "{\"migrations\": []}"));
+            using var backend = new NovaBackend(nova.Connect(), ownsConnection: true);
+
+            var doc = await backend.ExportInventoryAsync(CancellationToken.None);
+
+            Assert.Equal(new long[] { 2, 4, 3 }, doc.Services.Select(s => s.Id));
+        }
     }
 }

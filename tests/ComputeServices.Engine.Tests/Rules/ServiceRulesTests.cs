@@ -83,6 +83,31 @@ namespace ComputeServices.Tests.Rules
         public void ReasonLength_CountsCharacters_NotBytes()
             => ServiceRules.ValidateChange(ServiceChange.Disable(new string('\u00e9', 255)));
 
+        // Nova's jsonschema maxLength is Python's len(): code points. An emoji is one, though it is two UTF-16 units.
+        [Theory]
+        [InlineData(255, true)]
+        [InlineData(256, false)]
+        public void ReasonLength_CountsCodePoints_NotUtf16Units(int emoji, bool ok)
+        {
+            var reason = string.Concat(Enumerable.Repeat("\U0001F600", emoji));
+            Assert.Equal(emoji * 2, reason.Length);
+            if (ok) ServiceRules.ValidateChange(ServiceChange.Disable(reason));
+            else Assert.Contains($"not {emoji}", Invalid(ServiceChange.Disable(reason)).Message);
+        }
+
+        [Theory]
+        [InlineData("a\U0001F600b", 3)]
+        [InlineData("e\u0301", 2)]
+        public void CharacterCount_IsPythonsLen(string text, int expected)
+            => Assert.Equal(expected, ServiceRules.CharacterCount(text));
+
+        [Fact]
+        public void CharacterCount_CountsALoneSurrogateAsOne()
+        {
+            Assert.Equal(2, ServiceRules.CharacterCount(new string(new[] { '\ud800', 'x' })));
+            Assert.Equal(2, ServiceRules.CharacterCount(new string(new[] { 'x', '\udc00' })));
+        }
+
         [Theory]
         [InlineData("Enabled")]
         [InlineData("DISABLED")]
