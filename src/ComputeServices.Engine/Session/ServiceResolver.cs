@@ -9,14 +9,16 @@ namespace ComputeServices.Session
 {
     /// <summary>
     /// Finds the services a command was given by name or id, from one listing of the backend per command: the first
-    /// name or id lists everything once, later ones are looked up in that listing. A name or id the listing does not
-    /// have (it may be new, or a legacy integer id) is asked of the backend itself, once per such item. Not thread-safe:
-    /// the pipeline thread resolves, concurrent work only runs what was resolved.
+    /// name or id is asked of the backend alone (a command about one service costs one small request), the second lists
+    /// everything once, and later ones are looked up in that listing. A name or id the listing does not have (it may be
+    /// new, or a legacy integer id) is asked of the backend itself, once per such item. Not thread-safe: the pipeline
+    /// thread resolves, concurrent work only runs what was resolved.
     /// </summary>
     public sealed class ServiceResolver
     {
         private readonly IComputeServiceBackend _backend;
         private IReadOnlyList<ComputeService>? _listing;
+        private bool _askedOne;
 
         public ServiceResolver(IComputeServiceBackend backend)
         {
@@ -33,8 +35,14 @@ namespace ComputeServices.Session
         public async Task<IReadOnlyList<ComputeService>> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
         {
             if (reference == null) throw new ArgumentNullException(nameof(reference));
+            var isPattern = !reference.IsById && ServiceIdentity.IsPattern(reference.Host);
+            if (!_askedOne && !isPattern)
+            {
+                _askedOne = true;
+                return new[] { await _backend.ResolveAsync(reference, cancellationToken).ConfigureAwait(false) };
+            }
             var listing = await ListingAsync(cancellationToken).ConfigureAwait(false);
-            if (!reference.IsById && ServiceIdentity.IsPattern(reference.Host))
+            if (isPattern)
                 return listing
                     .Where(s => string.Equals(s.Binary, reference.Binary, StringComparison.Ordinal) && ServiceIdentity.Matches(reference.Host!, s.Host))
                     .OrderBy(s => s.Host, StringComparer.Ordinal)
