@@ -19,7 +19,8 @@ namespace ComputeServices.Commands
         private int _handled;
         private int _failed;
         private bool _progressShown;
-        private readonly Queue<(ComputeService Service, Task<ComputeService?> Work)> _pending = new Queue<(ComputeService, Task<ComputeService?>)>();
+        // What is in flight, in input order: a change's work, or a failure found before it could start.
+        private readonly Queue<(object Target, Task<ComputeService?> Work)> _pending = new Queue<(object, Task<ComputeService?>)>();
         private readonly List<Inventory.IGroupCommitBackend> _groupCommits = new List<Inventory.IGroupCommitBackend>();
 
         /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
@@ -72,8 +73,6 @@ namespace ComputeServices.Commands
 
         protected override void Process(ComputeService service)
         {
-            _handled++;
-            ShowProgress(service);
             IComputeServiceBackend backend;
             try
             {
@@ -81,10 +80,11 @@ namespace ComputeServices.Commands
             }
             catch (ComputeServiceException ex)
             {
-                _failed++;
-                Report(ex, service);
+                OnResolveFailed(ex, service);
                 return;
             }
+            _handled++;
+            ShowProgress(service);
             if (!Confirm(service)) return;
             GuardBlastRadius(service); // -MaxCount and the fleet check: ServiceMutationCmdletBase.BlastRadius.cs
             BeforeApply(service);
@@ -107,7 +107,7 @@ namespace ComputeServices.Commands
         }
 
         // Results and errors are written in the order the services came in, whatever order the requests finish in.
-        private void Complete((ComputeService Service, Task<ComputeService?> Work) item)
+        private void Complete((object Target, Task<ComputeService?> Work) item)
         {
             try
             {
@@ -118,17 +118,15 @@ namespace ComputeServices.Commands
             catch (ComputeServiceException ex)
             {
                 _failed++;
-                try
-                {
-                    Report(ex, item.Service);
-                }
-                catch
-                {
-                    // The error stops the command (terminating, or -ErrorAction Stop): requests still in flight stop too.
-                    CancelRunningWork();
-                    throw;
-                }
+                ReportStopping(ex, item.Target);
             }
+        }
+
+        // With -ErrorAction Stop an error ends the command at once, and the work in flight is cancelled with it.
+        private bool ErrorsStop()
+        {
+            var preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var action) && action == ActionPreference.Stop;
         }
 
         /// <summary>Writes out every change still queued or in flight, in order (group commits are flushed first).</summary>
@@ -138,10 +136,17 @@ namespace ComputeServices.Commands
             while (_pending.Count > 0) Complete(_pending.Dequeue());
         }
 
-        protected override void OnResolveFailed()
+        // Reported in input order: behind the changes still in flight, unless it stops the command.
+        protected override void OnResolveFailed(ComputeServiceException ex, object? target)
         {
             _handled++;
-            _failed++;
+            if (_pending.Count == 0 || ErrorRecords.IsTerminating(ex) || ErrorsStop())
+            {
+                _failed++;
+                ReportStopping(ex, target);
+                return;
+            }
+            _pending.Enqueue((target ?? ex.Target ?? "", Task.FromException<ComputeService?>(ex)));
         }
 
         protected override void EndProcessing()

@@ -89,17 +89,7 @@ namespace ComputeServices.Commands
                 }
                 catch (ComputeServiceException ex)
                 {
-                    OnResolveFailed();
-                    try
-                    {
-                        Report(ex, (object?)target.Reference ?? target.Service);
-                    }
-                    catch
-                    {
-                        // The failure stops the command (-ErrorAction Stop): work already started stops with it.
-                        CancelRunningWork();
-                        throw;
-                    }
+                    OnResolveFailed(ex, (object?)target.Reference ?? target.Service);
                     continue;
                 }
                 foreach (var service in services) Process(service);
@@ -109,9 +99,21 @@ namespace ComputeServices.Commands
         /// <summary>Full listings made to resolve names and ids (one per backend unless a name was missing from it).</summary>
         protected int ListingsMade => _resolvers.Values.Sum(r => r.Listings);
 
-        /// <summary>Lets bulk cmdlets count a service that could not even be found as a failure.</summary>
-        protected virtual void OnResolveFailed()
+        /// <summary>A name, id or row that could not be resolved: reported (bulk cmdlets also count it, in input order).</summary>
+        protected virtual void OnResolveFailed(ComputeServiceException ex, object? target) => ReportStopping(ex, target);
+
+        /// <summary>Reports a failure; if that stops the command (-ErrorAction Stop, or terminating), work already started stops with it.</summary>
+        protected void ReportStopping(ComputeServiceException ex, object? target)
         {
+            try
+            {
+                Report(ex, target);
+            }
+            catch
+            {
+                CancelRunningWork();
+                throw;
+            }
         }
 
         private ServiceResolver ResolverOf(IComputeServiceBackend backend)

@@ -77,10 +77,11 @@ namespace ComputeServices.Commands
             }
         }
 
-        protected override void OnResolveFailed()
+        protected override void OnResolveFailed(ComputeServiceException ex, object? target)
         {
             _handled++;
             _failed++;
+            base.OnResolveFailed(ex, target);
         }
 
         protected override void EndProcessing()
