@@ -86,9 +86,8 @@ namespace ComputeServices.Commands
 
         private IComputeServiceBackend Remote(NovaConnection connection, string why)
         {
-            connection.Log = EngineLog;
             WriteVerbose($"Using {why}: {connection}.");
-            return new NovaBackend(connection);
+            return new NovaBackend(connection, EngineLog);
         }
 
         private IComputeServiceBackend Local(string path)

@@ -35,6 +35,7 @@ namespace ComputeServices.Commands
                 case ErrorIds.CloudNotFound:
                 case ErrorIds.CloudConfigInvalid:
                 case ErrorIds.ApiVersionNotSupported:
+                case ErrorIds.ResponseTooLarge:
                     return true;
                 default:
                     return false;

@@ -24,7 +24,7 @@ namespace ComputeServices.Nova
         /// </summary>
         public async Task<InventoryDocument> ExportInventoryAsync(CancellationToken cancellationToken)
         {
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var now = Connection.UtcNow();
             var services = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var legacy = UsesUuids ? await ListLegacyIdsAsync(cancellationToken).ConfigureAwait(false) : null;
@@ -37,7 +37,7 @@ namespace ComputeServices.Nova
             {
                 if (s.IsDownCell || string.IsNullOrEmpty(s.Id))
                 {
-                    Connection.Log.Warning($"Not exported: {s.Binary} on {s.Host} is in an unreachable cell (status UNKNOWN).");
+                    Log.Warning($"Not exported: {s.Binary} on {s.Host} is in an unreachable cell (status UNKNOWN).");
                     continue;
                 }
                 string uuid;
@@ -80,7 +80,7 @@ namespace ComputeServices.Nova
         /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
         private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)
         {
-            var response = await Connection.SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
+            var response = await SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
                 .ConfigureAwait(false);
             using var doc = response.Json();
             var result = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -91,7 +91,7 @@ namespace ComputeServices.Nova
 
         private async Task<List<AggregateRecord>> ListAggregatesAsync(CancellationToken cancellationToken)
         {
-            var response = await Connection.SendAsync(HttpMethod.Get, "os-aggregates", null, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, "os-aggregates", null, cancellationToken).ConfigureAwait(false);
             using var doc = response.Json();
             var result = new List<AggregateRecord>();
             foreach (var a in NovaJson.Array(doc.RootElement, "aggregates"))
@@ -112,7 +112,7 @@ namespace ComputeServices.Nova
         {
             try
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, "os-hypervisors/detail", null, cancellationToken).ConfigureAwait(false);
+                var response = await SendAsync(HttpMethod.Get, "os-hypervisors/detail", null, cancellationToken).ConfigureAwait(false);
                 using var doc = response.Json();
                 return NovaJson.Array(doc.RootElement, "hypervisors").Select(h =>
                 {
@@ -129,7 +129,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
             {
-                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
+                Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
                 return computeHosts.Select(h => new ComputeNodeRecord
                 {
                     Host = h, HypervisorHostname = h, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + h),
@@ -145,7 +145,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
             {
-                Connection.Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
+                Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
                 var result = new List<InstanceRecord>();
                 foreach (var host in computeHosts)
                     result.AddRange(await ListInstancesAsync(host, cancellationToken).ConfigureAwait(false));

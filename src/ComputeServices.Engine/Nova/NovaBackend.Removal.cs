@@ -51,7 +51,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError && host != null)
             {
-                Connection.Log.Warning($"GET /servers/detail for host {host} failed ({ex.Message}); using the summary list (no instance status).");
+                Log.Warning($"GET /servers/detail for host {host} failed ({ex.Message}); using the summary list (no instance status).");
                 return await ListServersAsync("servers", host, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -63,7 +63,7 @@ namespace ComputeServices.Nova
             var query = Query(("all_tenants", "1"), ("host", host)).TrimStart('?');
             for (var page = 0; page < MaxPages && query != null; page++)
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, resource + "?" + query, null, cancellationToken).ConfigureAwait(false);
+                var response = await SendAsync(HttpMethod.Get, resource + "?" + query, null, cancellationToken).ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;
                 foreach (var s in NovaJson.Array(doc.RootElement, "servers"))
@@ -95,7 +95,7 @@ namespace ComputeServices.Nova
             for (var page = 0; page < MaxPages && query != null; page++)
             {
                 var path = "os-migrations" + (query.Length == 0 ? "" : "?" + query);
-                var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+                var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;
                 foreach (var m in NovaJson.Array(doc.RootElement, "migrations"))
