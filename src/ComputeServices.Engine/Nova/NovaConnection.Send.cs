@@ -165,7 +165,7 @@ namespace ComputeServices.Nova
                 WarnAboutTransport(request.RequestUri!, carriesSecret, log);
                 var label = $"{request.Method.Method} {Redactor.Url(request.RequestUri)}" + (versionLabel == null ? "" : $" [compute {versionLabel}]");
                 // Mask before re-serialising: the re-encoded JSON would no longer match the escaped forms of a secret.
-                if (requestBody != null && log.IsDebugEnabled) log.Debug($"{label} request body: {Truncate(Redactor.Json(Scrub(requestBody)))}");
+                if (requestBody != null && log.IsDebugEnabled) log.Debug($"{label} request body: {Truncate(Redactor.Json(Scrub(requestBody), Scrub))}");
                 NovaResponse response;
                 var watch = Stopwatch.StartNew();
                 try
@@ -197,7 +197,7 @@ namespace ComputeServices.Nova
                     };
                 }
                 log.Verbose($"{label} -> {response.StatusCode}" + (response.RequestId == null ? "" : $" ({response.RequestId})") + $" in {watch.ElapsedMilliseconds} ms");
-                if (response.Body.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body)))}");
+                if (response.Body.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body), Scrub))}");
 
                 var status = response.StatusCode;
                 if (attempt < maxRetries && (status == 429 || status == 502 || status == 503 || status == 504))

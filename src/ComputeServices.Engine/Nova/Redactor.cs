@@ -37,7 +37,13 @@ namespace ComputeServices.Nova
         /// Masks every secret in a JSON text: values of password/secret/token keys, and the <c>id</c> of a
         /// <c>token</c> object (Keystone's token re-scope body). Text that is not JSON falls back to a pattern mask.
         /// </summary>
-        public static string Json(string? body)
+        public static string Json(string? body) => Json(body, null);
+
+        /// <summary>
+        /// As <see cref="Json(string)"/>, and <paramref name="scrub"/> runs on every decoded string value, so a secret that is
+        /// escaped twice in the text (a repr inside a JSON message) is still found once the JSON is decoded.
+        /// </summary>
+        public static string Json(string? body, Func<string, string>? scrub)
         {
             if (string.IsNullOrEmpty(body)) return body ?? "";
             try
@@ -46,7 +52,7 @@ namespace ComputeServices.Nova
                 using var stream = new MemoryStream();
                 using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
-                    Write(writer, doc.RootElement, parentKey: null);
+                    Write(writer, doc.RootElement, parentKey: null, scrub);
                 }
                 return Encoding.UTF8.GetString(stream.ToArray());
             }
@@ -167,7 +173,7 @@ namespace ComputeServices.Nova
             yield return Uri.UnescapeDataString(raw);
         }
 
-        private static void Write(Utf8JsonWriter writer, JsonElement element, string? parentKey)
+        private static void Write(Utf8JsonWriter writer, JsonElement element, string? parentKey, Func<string, string>? scrub)
         {
             switch (element.ValueKind)
             {
@@ -175,21 +181,24 @@ namespace ComputeServices.Nova
                     writer.WriteStartObject();
                     foreach (var property in element.EnumerateObject())
                     {
-                        writer.WritePropertyName(property.Name);
+                        writer.WritePropertyName(scrub == null ? property.Name : scrub(property.Name));
                         var secret = IsSecretKey(property.Name)
                             || (parentKey != null && string.Equals(parentKey, "token", StringComparison.OrdinalIgnoreCase)
                                 && string.Equals(property.Name, "id", StringComparison.OrdinalIgnoreCase));
                         if (secret && property.Value.ValueKind != JsonValueKind.Object && property.Value.ValueKind != JsonValueKind.Array)
                             writer.WriteStringValue(Mask);
                         else
-                            Write(writer, property.Value, property.Name);
+                            Write(writer, property.Value, property.Name, scrub);
                     }
                     writer.WriteEndObject();
                     break;
                 case JsonValueKind.Array:
                     writer.WriteStartArray();
-                    foreach (var item in element.EnumerateArray()) Write(writer, item, parentKey);
+                    foreach (var item in element.EnumerateArray()) Write(writer, item, parentKey, scrub);
                     writer.WriteEndArray();
+                    break;
+                case JsonValueKind.String when scrub != null:
+                    writer.WriteStringValue(scrub(element.GetString() ?? ""));
                     break;
                 default:
                     element.WriteTo(writer);
