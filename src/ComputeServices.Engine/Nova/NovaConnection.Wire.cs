@@ -43,16 +43,34 @@ namespace ComputeServices.Nova
             try
             {
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                using var buffer = new MemoryStream(announced.HasValue ? (int)announced.Value : 0);
-                var block = new byte[ReadBlock];
+                // Blocks, not a doubling buffer: past the cap nothing more than the cap itself has been held.
+                var blocks = new List<byte[]>();
+                long total = 0;
                 while (true)
                 {
-                    var n = await stream.ReadAsync(block, 0, block.Length, cancellationToken).ConfigureAwait(false);
-                    if (n == 0) break;
-                    if (buffer.Length + n > cap) throw TooLarge(request, null);
-                    buffer.Write(block, 0, n);
+                    var block = new byte[ReadBlock];
+                    var filled = 0;
+                    int n;
+                    while (filled < block.Length && (n = await stream.ReadAsync(block, filled, block.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        filled += n;
+                        if (total + filled > cap) throw TooLarge(request, null);
+                    }
+                    if (filled == 0) break;
+                    total += filled;
+                    if (filled < block.Length) Array.Resize(ref block, filled);
+                    blocks.Add(block);
+                    if (filled < ReadBlock) break;
                 }
-                return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+                if (blocks.Count == 1) return Encoding.UTF8.GetString(blocks[0]);
+                var all = new byte[total];
+                var at = 0;
+                foreach (var block in blocks)
+                {
+                    Buffer.BlockCopy(block, 0, all, at, block.Length);
+                    at += block.Length;
+                }
+                return Encoding.UTF8.GetString(all);
             }
             catch (IOException ex)
             {

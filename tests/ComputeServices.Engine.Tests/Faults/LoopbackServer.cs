@@ -97,7 +97,7 @@ namespace ComputeServices.Tests.Faults
             {
                 // The client stopped reading (as it should past its cap).
             }
-            Drop();
+            Drop(graceful: true);
         }
 
         /// <summary>Closes the connection without answering: with a reset, or (graceful) with a FIN as a crashed proxy would.</summary>
