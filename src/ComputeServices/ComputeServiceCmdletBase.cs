@@ -87,6 +87,7 @@ namespace ComputeServices.Commands
         private IComputeServiceBackend Remote(NovaConnection connection, string why)
         {
             WriteVerbose($"Using {why}: {connection}.");
+            EngineLog.IsDebugEnabled = this.IsDebugWanted();
             return new NovaBackend(connection, EngineLog);
         }
 

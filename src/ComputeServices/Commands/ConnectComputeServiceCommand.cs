@@ -124,6 +124,7 @@ namespace ComputeServices.Commands
             try
             {
                 var settings = BuildSettings();
+                EngineLog.IsDebugEnabled = this.IsDebugWanted();
                 connection = NovaConnection.Create(settings, EngineLog);
                 Run(token => connection.ConnectAsync(token));
             }
