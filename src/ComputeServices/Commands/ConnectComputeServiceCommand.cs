@@ -131,7 +131,7 @@ namespace ComputeServices.Commands
             catch (ComputeServiceException ex)
             {
                 connection?.Dispose();
-                ThrowTerminatingError(ErrorRecords.From(ex, (object?)Cloud ?? AuthUrl ?? (object?)Endpoint));
+                ThrowTerminatingError(ErrorRecords.From(ex, (object?)Cloud ?? Nova.Redactor.Url(AuthUrl?.ToString()) ?? Nova.Redactor.Url(Endpoint?.ToString())));
             }
             SessionConnections.Clear();
             SessionConnections.Current = connection;
