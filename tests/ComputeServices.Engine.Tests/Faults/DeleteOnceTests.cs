@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using ComputeServices.Nova;
@@ -56,6 +57,29 @@ namespace ComputeServices.Tests.Faults
             Assert.Equal(1, nova.Count("DELETE", "/v2.1/os-services/"));
             Assert.Contains("Get-ComputeService", ex.RecommendedAction);
             Assert.Same(service.Host, ((ComputeService)ex.Target!).Host);
+        }
+
+        [Fact]
+        public async Task A_delete_that_times_out_after_it_went_out_is_checked_not_resent()
+        {
+            using var nova = new WireNova();
+            nova.Fault = async (request, exchange) =>
+            {
+                if (request.Method != "DELETE") return false;
+                nova.Services.TryRemove(request.Path.Substring("/v2.1/os-services/".Length), out _);
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                exchange.Drop();
+                return true;
+            };
+            var log = new CollectingLog();
+            using var connection = nova.ConnectStatic(configure: s => s.TimeoutSec = 1);
+            using var backend = new NovaBackend(connection, log);
+            var service = await backend.ResolveAsync(ServiceRef.ByHost("compute-2", "nova-compute"), None);
+
+            await backend.DeleteAsync(service, None);
+
+            Assert.Equal(1, nova.Count("DELETE", "/v2.1/os-services/"));
+            Assert.Contains(log.Lines, l => l.StartsWith("WARNING: ") && l.Contains("lost") && l.Contains("compute-2"));
         }
 
         [Fact]
