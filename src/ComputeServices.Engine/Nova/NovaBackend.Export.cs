@@ -127,7 +127,7 @@ namespace ComputeServices.Nova
                     };
                 }).Where(n => n.HypervisorHostname.Length > 0).ToList();
             }
-            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound || ex.StatusCode == 404)
             {
                 Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, named after the host.");
                 return computeHosts.Select(h => new ComputeNodeRecord
