@@ -50,6 +50,10 @@ namespace ComputeServices
         public const string TooManyTargets = "TooManyTargets";
         public const string FleetMostlyDown = "FleetMostlyDown";
         public const string CellUnreachable = "CellUnreachable";
+        /// <summary>A request that is never repeated (DELETE) went out and its answer was lost; whether it took effect is not known.</summary>
+        public const string OutcomeUnknown = "OutcomeUnknown";
+        /// <summary>A response body passed the connection's MaximumResponseSizeMB.</summary>
+        public const string ResponseTooLarge = "ResponseTooLarge";
     }
 
     /// <summary>

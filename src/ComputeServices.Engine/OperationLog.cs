@@ -11,6 +11,8 @@ namespace ComputeServices
         void Verbose(string message);
         void Debug(string message);
         void Warning(string message);
+        /// <summary>False when nobody reads Debug: bodies are then not even turned into text.</summary>
+        bool IsDebugEnabled { get; }
     }
 
     /// <summary>Collects messages from any thread for the pipeline thread to write out.</summary>
@@ -23,6 +25,8 @@ namespace ComputeServices
         public void Verbose(string message) => _queue.Enqueue((Level.Verbose, message));
         public void Debug(string message) => _queue.Enqueue((Level.Debug, message));
         public void Warning(string message) => _queue.Enqueue((Level.Warning, message));
+        /// <summary>Set from the cmdlet's Debug preference; true by default.</summary>
+        public bool IsDebugEnabled { get; set; } = true;
 
         public bool TryDequeue(out Level level, out string message)
         {
@@ -45,5 +49,6 @@ namespace ComputeServices
         public void Verbose(string message) { }
         public void Debug(string message) { }
         public void Warning(string message) { }
+        public bool IsDebugEnabled => false;
     }
 }

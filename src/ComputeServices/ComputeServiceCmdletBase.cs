@@ -67,7 +67,14 @@ namespace ComputeServices.Commands
         protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
         private BackendLocator Locator
-            => _locator ??= new BackendLocator(Session, CloudConfigEnvironment.FromProcess(CurrentDirectory), EngineLog);
+        {
+            get
+            {
+                if (_locator != null) return _locator;
+                EngineLog.IsDebugEnabled = this.IsDebugWanted();   // -Debug body text is built only when it is wanted
+                return _locator = new BackendLocator(Session, CloudConfigEnvironment.FromProcess(CurrentDirectory), EngineLog);
+            }
+        }
 
         private BackendChoice Choice
         {
@@ -108,7 +115,7 @@ namespace ComputeServices.Commands
             if (HasExplicitBackend)
             {
                 backend = Backend;
-                if (backend is NovaBackend nova) Run(token => nova.Connection.ConnectAsync(token));
+                if (backend is NovaBackend nova) Run(token => nova.Connection.ConnectAsync(token, EngineLog));
                 var given = ServiceSource.Parse(backend.Description, CurrentDirectory);
                 if (given == null || !given.SamePlaceAs(source))
                     throw new ComputeServiceException(ErrorIds.TargetMismatch, FailureKind.InvalidOperation,

@@ -38,6 +38,7 @@ namespace ComputeServices.Commands
                 case ErrorIds.CloudNotFound:
                 case ErrorIds.CloudConfigInvalid:
                 case ErrorIds.ApiVersionNotSupported:
+                case ErrorIds.ResponseTooLarge:
                     return true;
                 default:
                     return false;

@@ -10,6 +10,7 @@
          migrations); Get (all / one literal host / a wildcard), Disable of one host, a pipeline disabling 100,
          Test-ComputeServiceRemoval of 100; ms per operation and per service; how time grows between the two
          largest sizes (linear = their size ratio). Then memory of listing the largest sizes.
+         Then the refusal of a clouds.yaml alias bomb (Connect -Cloud and -Cloud Tab completion).
       2. Cold start: `pwsh -c exit` vs Import-Module vs Import-Module + one Get on a local inventory.
       3. Remote: only when OS_CLIENT_CONFIG_FILE names a clouds.yaml with -Cloud (the Nova sandbox): Connect
          once, then -RemoteCalls Get calls; vs `openstack compute service list` when that command exists.
@@ -129,6 +130,21 @@ try {
     $summary.Add(("memory  listing {0} -> {1} hosts: allocated x{2}, kept x{3}, peak working set growth x{4} (linear x{5}); at {1}: {6} MB allocated for a {7} MB file, peak WS {8} MB" -f
             $Sizes[-2], $Sizes[-1], (Format-BenchNumber ($memory[1].Raw.Allocated / $memory[0].Raw.Allocated) 2), (Format-BenchNumber ($memory[1].Raw.Kept / $memory[0].Raw.Kept) 2),
             (Format-BenchNumber ($memory[1].Raw.PeakDelta / [math]::Max($memory[0].Raw.PeakDelta, 0.1)) 2), $linear, $memory[1].'Allocated MB', $memory[1].'File MB', $memory[1].'Peak WS MB'))
+
+    # clouds.yaml alias bomb: refused at once, in bounded memory (issue 8 item 9)
+    $yamlResult = Join-Path $work 'cloud-config.json'
+    Invoke-BenchChild (Join-Path $PSScriptRoot 'Measure-CloudConfig.ps1') @{ ModuleDir = $ModuleDir; Work = $work; ResultPath = $yamlResult; Runs = $Runs }
+    $yaml = Get-Content -Raw -LiteralPath $yamlResult | ConvertFrom-Json
+    $yamlConnect = Get-BenchStat $yaml.ConnectMs; $yamlComplete = Get-BenchStat $yaml.CompleteMs
+    Write-BenchTable "clouds.yaml alias bomb ($($yaml.Bytes) bytes naming 9^9 strings), warm child, $Runs runs" @([pscustomobject]@{
+            'Connect -Cloud ErrorId'   = $yaml.ErrorId
+            'Connect median ms'        = Format-BenchNumber $yamlConnect.Median
+            'Tab -Cloud median ms'     = Format-BenchNumber $yamlComplete.Median
+            'Completions'              = $yaml.Completions
+            'Allocated MB per run'     = Format-BenchNumber $yaml.AllocatedMB
+        })
+    $summary.Add(("config  clouds.yaml alias bomb ({0} bytes): {1} in {2} ms, -Cloud completion {3} ms, {4} MB allocated per run" -f $yaml.Bytes, $yaml.ErrorId,
+            (Format-BenchNumber $yamlConnect.Median), (Format-BenchNumber $yamlComplete.Median), (Format-BenchNumber $yaml.AllocatedMB)))
 
     # ---- 2. Cold start -------------------------------------------------------------------------------------
     $inventory = $paths[0]

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using ComputeServices.Nova;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
 
 namespace ComputeServices.Config
 {
@@ -150,9 +149,11 @@ namespace ComputeServices.Config
         {
             try
             {
-                using var reader = new StreamReader(path);
-                var raw = new DeserializerBuilder().Build().Deserialize<object>(reader);
-                return Normalize(raw) as Dictionary<string, object?> ?? new Dictionary<string, object?>();
+                return BoundedYamlReader.ReadFile(path);
+            }
+            catch (ComputeServiceException) when (!throwOnError)
+            {
+                return null;
             }
             catch (YamlException ex) when (throwOnError)
             {
@@ -173,21 +174,6 @@ namespace ComputeServices.Config
             catch (YamlException)
             {
                 return null;
-            }
-        }
-
-        private static object? Normalize(object? node)
-        {
-            switch (node)
-            {
-                case IDictionary<object, object> map:
-                    var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-                    foreach (var pair in map) result[Convert.ToString(pair.Key, System.Globalization.CultureInfo.InvariantCulture) ?? ""] = Normalize(pair.Value);
-                    return result;
-                case IList<object> list:
-                    return list.Select(Normalize).ToList();
-                default:
-                    return node;
             }
         }
 

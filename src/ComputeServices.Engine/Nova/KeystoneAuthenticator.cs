@@ -9,10 +9,12 @@ namespace ComputeServices.Nova
     /// <summary>A Keystone v3 token with its catalog, from <c>POST /v3/auth/tokens</c>.</summary>
     internal sealed class KeystoneToken
     {
-        public KeystoneToken(string value, DateTime? expiresAt, string? userName, string? projectName, IReadOnlyList<CatalogEndpoint> catalog)
+        public KeystoneToken(string value, DateTime? expiresAt, string? userName, string? projectName, IReadOnlyList<CatalogEndpoint> catalog,
+            DateTime? issuedAt = null)
         {
             Value = value;
             ExpiresAt = expiresAt;
+            IssuedAt = issuedAt;
             UserName = userName;
             ProjectName = projectName;
             Catalog = catalog;
@@ -20,6 +22,8 @@ namespace ComputeServices.Nova
 
         public string Value { get; }
         public DateTime? ExpiresAt { get; }
+        /// <summary>Keystone's <c>issued_at</c>, by Keystone's clock (with <see cref="ExpiresAt"/> it gives the lifetime).</summary>
+        public DateTime? IssuedAt { get; }
         public string? UserName { get; }
         public string? ProjectName { get; }
         public IReadOnlyList<CatalogEndpoint> Catalog { get; }
@@ -144,7 +148,7 @@ namespace ComputeServices.Nova
             if (string.IsNullOrEmpty(subjectToken))
                 throw new ComputeServiceException(ErrorIds.AuthenticationFailed, FailureKind.Authentication,
                     "Keystone answered without an X-Subject-Token header; the auth URL may not be a Keystone v3 endpoint.");
-            DateTime? expires = null;
+            DateTime? expires = null, issued = null;
             string? userName = null, projectName = null;
             var catalog = new List<CatalogEndpoint>();
             try
@@ -152,9 +156,8 @@ namespace ComputeServices.Nova
                 using var doc = JsonDocument.Parse(body);
                 if (doc.RootElement.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.Object)
                 {
-                    if (token.TryGetProperty("expires_at", out var e) && e.ValueKind == JsonValueKind.String
-                        && DateTime.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
-                        expires = DateTime.SpecifyKind(at, DateTimeKind.Utc);
+                    expires = Time(token, "expires_at");
+                    issued = Time(token, "issued_at");
                     userName = NameOf(token, "user");
                     projectName = NameOf(token, "project") ?? NameOf(token, "domain");
                     if (token.TryGetProperty("catalog", out var services) && services.ValueKind == JsonValueKind.Array)
@@ -178,8 +181,14 @@ namespace ComputeServices.Nova
                 throw new ComputeServiceException(ErrorIds.AuthenticationFailed, FailureKind.InvalidData,
                     "Keystone's token response is not valid JSON: " + ex.Message, ex);
             }
-            return new KeystoneToken(subjectToken!, expires, userName, projectName, catalog);
+            return new KeystoneToken(subjectToken!, expires, userName, projectName, catalog, issued);
         }
+
+        private static DateTime? Time(JsonElement token, string name)
+            => token.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String
+               && DateTime.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                ? DateTime.SpecifyKind(at, DateTimeKind.Utc)
+                : (DateTime?)null;
 
         public static string NormalizeInterface(string? value)
         {

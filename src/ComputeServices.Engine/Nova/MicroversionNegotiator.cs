@@ -61,10 +61,14 @@ namespace ComputeServices.Nova
 
         /// <summary>Reads <c>{"version": {...}}</c> or picks the CURRENT v2.1 entry of <c>{"versions": [...]}</c>.</summary>
         public static bool TryParseVersionDocument(JsonElement root, out Microversion min, out Microversion max)
+            => ReadVersionDocument(root, out min, out max) == null;
+
+        /// <summary>As <see cref="TryParseVersionDocument"/>; returns null when read, else what is wrong (quoting the text as found).</summary>
+        public static string? ReadVersionDocument(JsonElement root, out Microversion min, out Microversion max)
         {
             min = Baseline;
             max = Baseline;
-            if (root.ValueKind != JsonValueKind.Object) return false;
+            if (root.ValueKind != JsonValueKind.Object) return "it is not a JSON object";
             if (root.TryGetProperty("version", out var single) && single.ValueKind == JsonValueKind.Object)
                 return ReadEntry(single, out min, out max);
             if (root.TryGetProperty("versions", out var many) && many.ValueKind == JsonValueKind.Array)
@@ -80,20 +84,25 @@ namespace ComputeServices.Nova
                 }
                 if (best != null) return ReadEntry(best.Value, out min, out max);
             }
-            return false;
+            return "it has neither a 'version' object nor a 'versions' list";
         }
 
-        private static bool ReadEntry(JsonElement entry, out Microversion min, out Microversion max)
+        private static string? ReadEntry(JsonElement entry, out Microversion min, out Microversion max)
         {
             min = Baseline;
             max = Baseline;
             var maxText = entry.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var minText = entry.TryGetProperty("min_version", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             // An empty version means a cloud without microversions: everything is 2.1.
-            if (string.IsNullOrEmpty(maxText)) return true;
-            if (!Microversion.TryParse(maxText, out max)) return false;
-            if (!string.IsNullOrEmpty(minText) && !Microversion.TryParse(minText, out min)) return false;
-            return true;
+            if (string.IsNullOrEmpty(maxText)) return null;
+            if (!Microversion.TryParse(maxText, out var parsedMax))
+                return $"its version '{maxText}' is not a microversion (major.minor)";
+            var parsedMin = Baseline;
+            if (!string.IsNullOrEmpty(minText) && !Microversion.TryParse(minText, out parsedMin))
+                return $"its min_version '{minText}' is not a microversion (major.minor)";
+            min = parsedMin;
+            max = parsedMax;
+            return null;
         }
 
         /// <summary>True when the pin asks for negotiation (null, empty, a bare major version, or 'latest').</summary>

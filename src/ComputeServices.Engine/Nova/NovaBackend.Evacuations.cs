@@ -22,7 +22,7 @@ namespace ComputeServices.Nova
         public async Task<IReadOnlyList<MigrationSummary>> ListPendingEvacuationsAsync(string host, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(host)) throw new ArgumentException("A host name must not be empty.", nameof(host));
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var version = MigrationsVersion(Connection.NegotiatedVersion, Connection.ServerMaxVersion);
 
             var result = new List<MigrationSummary>();
@@ -30,7 +30,7 @@ namespace ComputeServices.Nova
             var query = Query(("source_compute", host), ("migration_type", "evacuation")).TrimStart('?');
             for (var page = 0; page < MaxEvacuationPages && query != null; page++)
             {
-                var response = await Connection.SendAsync(HttpMethod.Get, "os-migrations?" + query, null, cancellationToken, version)
+                var response = await SendAsync(HttpMethod.Get, "os-migrations?" + query, null, cancellationToken, version)
                     .ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;

@@ -25,7 +25,7 @@ namespace ComputeServices.Nova
         /// </summary>
         public async Task<InventoryDocument> ExportInventoryAsync(CancellationToken cancellationToken)
         {
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var now = Connection.UtcNow();
             var services = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var legacy = UsesUuids ? await ListLegacyIdsAsync(cancellationToken).ConfigureAwait(false) : null;
@@ -39,7 +39,7 @@ namespace ComputeServices.Nova
             {
                 if (s.IsDownCell || string.IsNullOrEmpty(s.Id))
                 {
-                    Connection.Log.Warning($"Not exported: {s.Binary} on {s.Host} is in an unreachable cell (status UNKNOWN).");
+                    Log.Warning($"Not exported: {s.Binary} on {s.Host} is in an unreachable cell (status UNKNOWN).");
                     continue;
                 }
                 string uuid;
@@ -89,7 +89,7 @@ namespace ComputeServices.Nova
         /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
         private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)
         {
-            var response = await Connection.SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
+            var response = await SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
                 .ConfigureAwait(false);
             using var doc = response.Json();
             var result = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -100,7 +100,7 @@ namespace ComputeServices.Nova
 
         private async Task<List<AggregateRecord>> ListAggregatesAsync(CancellationToken cancellationToken)
         {
-            var response = await Connection.SendAsync(HttpMethod.Get, "os-aggregates", null, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, "os-aggregates", null, cancellationToken).ConfigureAwait(false);
             using var doc = response.Json();
             var result = new List<AggregateRecord>();
             foreach (var a in NovaJson.Array(doc.RootElement, "aggregates"))
@@ -128,9 +128,9 @@ namespace ComputeServices.Nova
             {
                 return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound || ex.StatusCode == 404)
             {
-                Connection.Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
+                Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
                                        "named after the host, and the nodes its migrations name.");
                 var hosts = new HashSet<string>(computeHosts, StringComparer.Ordinal);
                 return computeHosts.Select(h => (Host: h, Node: h))
@@ -153,7 +153,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
             {
-                Connection.Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
+                Log.Warning($"GET /servers/detail failed ({ex.Message}); listing instances host by host.");
                 var result = new List<InstanceRecord>();
                 foreach (var host in computeHosts)
                     result.AddRange(await ListBlockingInstancesAsync(host, cancellationToken).ConfigureAwait(false));

@@ -82,7 +82,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError)
             {
-                Connection.Log.Warning($"GET /servers/detail?deleted=true failed ({ex.Message}); soft-deleted instances{(host == null ? "" : " on " + host)} are not counted.");
+                Log.Warning($"GET /servers/detail?deleted=true failed ({ex.Message}); soft-deleted instances{(host == null ? "" : " on " + host)} are not counted.");
                 return new List<InstanceRecord>();
             }
         }
@@ -99,7 +99,7 @@ namespace ComputeServices.Nova
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError && host != null)
             {
-                Connection.Log.Warning($"GET /servers/detail for host {host} failed ({ex.Message}); using the summary list (no instance status).");
+                Log.Warning($"GET /servers/detail for host {host} failed ({ex.Message}); using the summary list (no instance status).");
                 return await ListServersAsync("servers", host, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -129,7 +129,7 @@ namespace ComputeServices.Nova
         /// </summary>
         internal async Task<List<MigrationRecord>> ListMigrationsAsync(string? host, CancellationToken cancellationToken)
         {
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             return await ReadPagesAsync("os-migrations", Query(("host", host)), "migrations", "migrations_links", HighestVersion, m =>
             {
                 var id = NovaJson.String(m, "uuid") ?? NovaJson.Id(m, "id");
@@ -162,10 +162,10 @@ namespace ComputeServices.Nova
                     .Where(n => string.Equals(n.Host, host, StringComparison.Ordinal))
                     .Select(n => n.HypervisorHostname).ToList();
             }
-            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound)
+            catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound || ex.StatusCode == 404)
             {
                 // Not a warning of its own: the check's Warnings say it when a migration was matched by host alone.
-                Connection.Log.Verbose($"GET /os-hypervisors/detail failed ({ex.Message}); matching migrations of {host} by host only.");
+                Log.Verbose($"GET /os-hypervisors/detail failed ({ex.Message}); matching migrations of {host} by host only.");
                 return null;
             }
         }
@@ -173,7 +173,7 @@ namespace ComputeServices.Nova
         /// <summary>Every compute node (hypervisor) with the host of its service, following <c>hypervisors_links</c>.</summary>
         internal async Task<List<ComputeNodeRecord>> ListHypervisorsAsync(CancellationToken cancellationToken)
         {
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             return await ReadPagesAsync("os-hypervisors/detail", "", "hypervisors", "hypervisors_links", HypervisorVersion, h =>
             {
                 var name = NovaJson.String(h, "hypervisor_hostname") ?? "";
@@ -214,7 +214,7 @@ namespace ComputeServices.Nova
             for (var page = 0; page < MaxPages && next != null; page++)
             {
                 var path = resource + (next.Length == 0 ? "" : "?" + next);
-                var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken, version).ConfigureAwait(false);
+                var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, version).ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;
                 foreach (var item in NovaJson.Array(doc.RootElement, property))

@@ -18,12 +18,30 @@ namespace ComputeServices.Nova
         private readonly bool _ownsConnection;
 
         public NovaBackend(NovaConnection connection, bool ownsConnection = false)
+            : this(connection, null, ownsConnection)
+        {
+        }
+
+        /// <param name="connection">The session (may be shared by several commands at once).</param>
+        /// <param name="log">Where this backend's requests report (-Verbose/-Debug/warnings of the command using it).</param>
+        /// <param name="ownsConnection">Dispose the connection with the backend.</param>
+        public NovaBackend(NovaConnection connection, IOperationLog? log, bool ownsConnection = false)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            Log = connection.LogFor(log);
             _ownsConnection = ownsConnection;
         }
 
         public NovaConnection Connection { get; }
+
+        /// <summary>This backend's log: secrets masked, shared with nobody else's calls.</summary>
+        internal IOperationLog Log { get; }
+
+        private Task<NovaResponse> SendAsync(HttpMethod method, string relativePath, object? body, CancellationToken cancellationToken,
+            Microversion? microversion = null, ComputeService? service = null, bool throwOnError = true)
+            => Connection.SendAsync(method, relativePath, body, cancellationToken, microversion, service, throwOnError, Log);
+
+        private Task ConnectAsync(CancellationToken cancellationToken) => Connection.ConnectAsync(cancellationToken, Log);
 
         /// <summary>The readable source: <c>cloud (endpoint, project name)</c>, once the endpoint is known.</summary>
         public string Description => Connection.Endpoint != null
@@ -36,7 +54,7 @@ namespace ComputeServices.Nova
         {
             query ??= ServiceQuery.All;
             var path = "os-services" + Query(("host", query.Host), ("binary", query.Binary));
-            var response = await Connection.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             using var doc = response.Json();
             return NovaJson.Services(doc.RootElement, Description);
         }
@@ -44,7 +62,7 @@ namespace ComputeServices.Nova
         public async Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
         {
             if (reference == null) throw new ArgumentNullException(nameof(reference));
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (!reference.IsById)
             {
                 var matches = await ListAsync(new ServiceQuery(reference.Host, reference.Binary), cancellationToken).ConfigureAwait(false);
@@ -75,7 +93,7 @@ namespace ComputeServices.Nova
         {
             if (service == null) throw new ArgumentNullException(nameof(service));
             ServiceRules.ValidateChange(change);
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (service.IsDownCell) throw CellUnreachable(service, "update it");
 
             if (UsesUuids)
@@ -86,7 +104,7 @@ namespace ComputeServices.Nova
                 if (change.Status != null) body["status"] = change.Status;
                 if (change.DisabledReason != null) body["disabled_reason"] = change.DisabledReason;
                 if (change.ForcedDown.HasValue) body["forced_down"] = change.ForcedDown.Value;
-                var response = await Connection.SendAsync(HttpMethod.Put, "os-services/" + Uri.EscapeDataString(target.Id!), body,
+                var response = await SendAsync(HttpMethod.Put, "os-services/" + Uri.EscapeDataString(target.Id!), body,
                     cancellationToken, service: target).ConfigureAwait(false);
                 using var doc = response.Json();
                 return NovaJson.ServiceEnvelope(doc.RootElement, Description);
@@ -128,16 +146,48 @@ namespace ComputeServices.Nova
             if (change.ForcedDown.HasValue)
             {
                 var body = new Dictionary<string, object>(hostBinary) { ["forced_down"] = change.ForcedDown.Value };
-                await Connection.SendAsync(HttpMethod.Put, "os-services/force-down", body, cancellationToken, service: service).ConfigureAwait(false);
+                await SendAsync(HttpMethod.Put, "os-services/force-down", body, cancellationToken, service: service).ConfigureAwait(false);
+                if (change.Status == null) return;
+                try
+                {
+                    await LegacyStatusAsync(service, change, hostBinary, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ComputeServiceException ex)
+                {
+                    throw PartlyApplied(service, change, ex);
+                }
+                return;
             }
+            await LegacyStatusAsync(service, change, hostBinary, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Below 2.53 a forced-down change with a status change is two requests; the second failed, the first holds.</summary>
+        private static ComputeServiceException PartlyApplied(ComputeService service, ServiceChange change, ComputeServiceException ex)
+        {
+            var applied = change.ForcedDown == true ? "forced down" : "no longer forced down";
+            var missing = change.Status == ServiceStatus.Enabled ? "not enabled" : "not disabled";
+            return new ComputeServiceException(ex.ErrorId, ex.Kind,
+                $"{service.Binary} on host {service.Host} was {applied}, but {missing}: {ex.Message}", ex)
+            {
+                Target = ex.Target ?? service,
+                StatusCode = ex.StatusCode,
+                RequestId = ex.RequestId,
+                ServerMessage = ex.ServerMessage,
+                RecommendedAction = $"The forced-down change is in place; retry only the {(change.Status == ServiceStatus.Enabled ? "enable" : "disable")}" +
+                                    (ex.RecommendedAction == null ? "." : ". " + ex.RecommendedAction),
+            };
+        }
+
+        private async Task LegacyStatusAsync(ComputeService service, ServiceChange change, Dictionary<string, object> hostBinary, CancellationToken cancellationToken)
+        {
             if (change.Status == ServiceStatus.Enabled)
-                await Connection.SendAsync(HttpMethod.Put, "os-services/enable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
+                await SendAsync(HttpMethod.Put, "os-services/enable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
             else if (change.Status == ServiceStatus.Disabled && change.DisabledReason == null)
-                await Connection.SendAsync(HttpMethod.Put, "os-services/disable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
+                await SendAsync(HttpMethod.Put, "os-services/disable", hostBinary, cancellationToken, service: service).ConfigureAwait(false);
             else if (change.Status == ServiceStatus.Disabled)
             {
                 var body = new Dictionary<string, object>(hostBinary) { ["disabled_reason"] = change.DisabledReason! };
-                await Connection.SendAsync(HttpMethod.Put, "os-services/disable-log-reason", body, cancellationToken, service: service).ConfigureAwait(false);
+                await SendAsync(HttpMethod.Put, "os-services/disable-log-reason", body, cancellationToken, service: service).ConfigureAwait(false);
             }
         }
 
@@ -160,17 +210,58 @@ namespace ComputeServices.Nova
         public async Task DeleteAsync(ComputeService service, CancellationToken cancellationToken)
         {
             if (service == null) throw new ArgumentNullException(nameof(service));
-            await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (service.IsDownCell) throw CellUnreachable(service, "delete it");
             var target = service;
             var idFits = UsesUuids ? NovaJson.IsUuidLike(service.Id) : NovaJson.IsInteger(service.Id);
             if (!idFits)
                 target = await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
             if (target.IsDownCell || string.IsNullOrEmpty(target.Id)) throw CellUnreachable(target, "delete it");
-            Connection.Log.Verbose($"Deleting {target.Binary} on host {target.Host} (id {target.Id}).");
-            await Connection.SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
-                .ConfigureAwait(false);
+            Log.Verbose($"Deleting {target.Binary} on host {target.Host} (id {target.Id}).");
+            try
+            {
+                await SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
+                    .ConfigureAwait(false);
+            }
+            catch (RequestOutcomeUnknownException lost)
+            {
+                await ConfirmDeletedAsync(target, lost, cancellationToken).ConfigureAwait(false);
+            }
         }
+
+        /// <summary>
+        /// The DELETE went out and its answer was lost (it is never re-sent): list the host+binary to learn what happened.
+        /// Gone: done, with a warning. Still there, or the check failed: OutcomeUnknown for this service.
+        /// </summary>
+        private async Task ConfirmDeletedAsync(ComputeService target, RequestOutcomeUnknownException lost, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<ComputeService> remaining;
+            try
+            {
+                remaining = await ListAsync(new ServiceQuery(target.Host, target.Binary), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException check)
+            {
+                throw OutcomeUnknown(target, lost, $"checking by listing failed too ({check.Message})");
+            }
+            var still = remaining.Where(s => s.Host == target.Host && s.Binary == target.Binary
+                                             && (s.Id == null || target.Id == null || SameId(s.Id, target.Id))).ToList();
+            if (still.Count == 0)
+            {
+                Log.Warning($"The answer to deleting {target.Binary} on host {target.Host} (id {target.Id}) was lost; " +
+                            "listing shows the service is gone, so it was deleted.");
+                return;
+            }
+            throw OutcomeUnknown(target, lost, "listing still shows the service (Nova may still be deleting it, or the request never arrived)");
+        }
+
+        private static ComputeServiceException OutcomeUnknown(ComputeService target, RequestOutcomeUnknownException lost, string finding)
+            => new ComputeServiceException(ErrorIds.OutcomeUnknown, FailureKind.ConnectionError,
+                $"Deleting {target.Binary} on host {target.Host} (id {target.Id}): the request was sent once but its answer was lost, and {finding}.", lost)
+            {
+                Target = target,
+                RecommendedAction = $"Check with Get-ComputeService -HostName {target.Host} -Binary {target.Binary} whether it still exists before removing it again.",
+            };
 
         public Task<InventoryDocument> ExportAsync(CancellationToken cancellationToken) => ExportInventoryAsync(cancellationToken);
 

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
-using System.Linq;
 using System.Net.Http;
 using System.Security.Authentication;
 using System.Text;
@@ -11,16 +10,17 @@ using System.Threading.Tasks;
 
 namespace ComputeServices.Nova
 {
-    /// <summary>One HTTP answer, already read (the body is small JSON).</summary>
+    /// <summary>One HTTP answer, already read (the body is small JSON, capped by MaximumResponseSizeMB).</summary>
     internal sealed class NovaResponse
     {
-        public NovaResponse(int statusCode, string body, string? requestId, string? subjectToken, TimeSpan? retryAfter)
+        public NovaResponse(int statusCode, string body, string? requestId, string? subjectToken, TimeSpan? retryAfter, string? apiVersionHeader = null)
         {
             StatusCode = statusCode;
             Body = body;
             RequestId = requestId;
             SubjectToken = subjectToken;
             RetryAfter = retryAfter;
+            ApiVersionHeader = apiVersionHeader;
         }
 
         public int StatusCode { get; }
@@ -28,6 +28,8 @@ namespace ComputeServices.Nova
         public string? RequestId { get; }
         public string? SubjectToken { get; }
         public TimeSpan? RetryAfter { get; }
+        /// <summary>The <c>OpenStack-API-Version</c> (or <c>X-OpenStack-Nova-API-Version</c>) response header, as sent.</summary>
+        public string? ApiVersionHeader { get; }
         public bool IsSuccess => StatusCode >= 200 && StatusCode < 300;
 
         public JsonDocument Json()
@@ -45,6 +47,17 @@ namespace ComputeServices.Nova
         }
     }
 
+    /// <summary>When a failed request may be sent again.</summary>
+    internal enum RetryPolicy
+    {
+        /// <summary>Idempotent (GET, PUT): on connection failures, timeouts, 429, 502, 503, 504.</summary>
+        Always,
+        /// <summary>Only when it provably never left this machine, or on 429/502/503/504 answers (the Keystone token POST).</summary>
+        UnlessSent,
+        /// <summary>Never (DELETE): an answer lost after sending becomes <see cref="RequestOutcomeUnknownException"/>.</summary>
+        Never,
+    }
+
     public sealed partial class NovaConnection
     {
         private const int MaxLoggedBody = 4000;
@@ -53,16 +66,31 @@ namespace ComputeServices.Nova
         /// <summary>
         /// Sends one compute request at the negotiated (or the given) microversion. A 401 triggers exactly one
         /// re-authentication and retry; failures become ComputeServiceExceptions unless <paramref name="throwOnError"/> is false.
+        /// <paramref name="log"/> is the caller's (-Verbose/-Debug of the command that sends it).
         /// </summary>
         internal async Task<NovaResponse> SendAsync(HttpMethod method, string relativePath, object? body, CancellationToken cancellationToken,
-            Microversion? microversion = null, ComputeService? service = null, bool throwOnError = true)
+            Microversion? microversion = null, ComputeService? service = null, bool throwOnError = true, IOperationLog? log = null)
         {
             ThrowIfDisposed();
-            var auth = await EnsureAuthenticatedAsync(false, cancellationToken).ConfigureAwait(false);
-            await EnsureVersionAsync(cancellationToken).ConfigureAwait(false);
+            var scrubbed = LogFor(log);
+            try
+            {
+                return await SendCoreAsync(method, relativePath, body, microversion, service, throwOnError, scrubbed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException ex)
+            {
+                throw Scrubbed(ex);
+            }
+        }
+
+        private async Task<NovaResponse> SendCoreAsync(HttpMethod method, string relativePath, object? body, Microversion? microversion,
+            ComputeService? service, bool throwOnError, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var auth = await EnsureAuthenticatedAsync(false, log, cancellationToken).ConfigureAwait(false);
+            await EnsureVersionAsync(log, cancellationToken).ConfigureAwait(false);
             var version = microversion ?? _apiVersion;
             var json = body == null ? null : body as string ?? JsonSerializer.Serialize(body);
-            var retryable = method == HttpMethod.Get || method == HttpMethod.Put;
+            var policy = method == HttpMethod.Get || method == HttpMethod.Put ? RetryPolicy.Always : RetryPolicy.Never;
 
             for (var reauthenticated = false; ; reauthenticated = true)
             {
@@ -74,23 +102,48 @@ namespace ComputeServices.Nova
                     request.Headers.TryAddWithoutValidation("OpenStack-API-Version", "compute " + version);
                     request.Headers.TryAddWithoutValidation("X-OpenStack-Nova-API-Version", version.ToString());
                     if (json != null) request.Content = JsonContent(json);
+                    // SocketsHttpHandler silently re-sends a request without a body on a new connection when the server
+                    // closes the connection before answering (up to 3 times). A request with content is never re-sent,
+                    // so an empty body keeps a DELETE to the one send that we account for.
+                    else if (policy == RetryPolicy.Never) request.Content = new ByteArrayContent(Array.Empty<byte>());
                     return request;
-                }, retryable, version.ToString(), json, cancellationToken).ConfigureAwait(false);
+                }, policy, version.ToString(), json, carriesSecret: true, log, cancellationToken).ConfigureAwait(false);
 
                 if (response.StatusCode == 401 && !reauthenticated && CanReauthenticate)
                 {
-                    _log.Verbose("The compute API rejected the token (HTTP 401); authenticating again.");
-                    auth = await EnsureAuthenticatedAsync(true, cancellationToken, rejectedToken: token).ConfigureAwait(false);
+                    log.Verbose("The compute API rejected the token (HTTP 401); authenticating again.");
+                    auth = await EnsureAuthenticatedAsync(true, log, cancellationToken, rejectedToken: token).ConfigureAwait(false);
                     continue;
                 }
+                if (response.IsSuccess) CheckAnsweredVersion(response, version, method.Method, url);
                 if (!response.IsSuccess && throwOnError)
                 {
-                    var ex = NovaErrorMapper.Map(response.StatusCode, Scrub(response.Body), response.RequestId, method.Method, url, service);
-                    throw ex;
+                    if (response.StatusCode == 404 && !IsNovaFaultAbout(service, response))
+                        throw NotANovaAnswer(method.Method, url, response);
+                    throw NovaErrorMapper.Map(response.StatusCode, Scrub(response.Body), response.RequestId, method.Method, url, service);
                 }
                 return response;
             }
         }
+
+        /// <summary>Only Nova's own fault about the named service means "not found"; a 404 on a collection or from a proxy does not.</summary>
+        private static bool IsNovaFaultAbout(ComputeService? service, NovaResponse response)
+        {
+            if (service == null) return false;
+            var (fault, message) = NovaErrorMapper.ReadFault(response.Body);
+            return fault != null && message != null;
+        }
+
+        private static ComputeServiceException NotANovaAnswer(string method, Uri url, NovaResponse response)
+            => new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
+                $"{method} {Redactor.Where(url)} answered HTTP 404" + (response.RequestId == null ? "" : $" (request {response.RequestId})") +
+                " without a Nova fault about a service: the compute endpoint is wrong, or a proxy or another service answered.")
+            {
+                StatusCode = 404,
+                RequestId = response.RequestId,
+                Target = Redactor.Where(url),
+                RecommendedAction = "Check the compute endpoint (it ends in /v2.1) and the catalog's compute entry; nothing was found to be missing.",
+            };
 
         internal static Uri Combine(Uri endpoint, string relativePath)
             => new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + relativePath.TrimStart('/'));
@@ -98,19 +151,21 @@ namespace ComputeServices.Nova
         private static StringContent JsonContent(string json) => new StringContent(json, Encoding.UTF8, "application/json");
 
         /// <summary>
-        /// Sends with the per-request timeout, and retries idempotent requests on connection failures, 429, 502, 503
-        /// and 504 (honouring Retry-After) up to MaximumRetryCount times.
+        /// Sends with the per-request timeout, and retries as <paramref name="policy"/> allows on connection failures,
+        /// 429, 502, 503 and 504 (honouring Retry-After) up to MaximumRetryCount times.
         /// </summary>
-        private async Task<NovaResponse> SendWithRetriesAsync(Func<HttpRequestMessage> createRequest, bool retryable, string? versionLabel,
-            string? requestBody, CancellationToken cancellationToken)
+        private async Task<NovaResponse> SendWithRetriesAsync(Func<HttpRequestMessage> createRequest, RetryPolicy policy, string? versionLabel,
+            string? requestBody, bool carriesSecret, IOperationLog log, CancellationToken cancellationToken)
         {
-            var maxRetries = retryable ? Math.Max(0, _settings.MaximumRetryCount) : 0;
+            var maxRetries = policy == RetryPolicy.Never ? 0 : Math.Max(0, _settings.MaximumRetryCount);
             for (var attempt = 0; ; attempt++)
             {
                 using var request = createRequest();
                 request.Headers.Accept.ParseAdd("application/json");
-                var label = $"{request.Method.Method} {request.RequestUri}" + (versionLabel == null ? "" : $" [compute {versionLabel}]");
-                if (requestBody != null) _log.Debug($"{label} request body: {Truncate(Scrub(Redactor.Json(requestBody)))}");
+                WarnAboutTransport(request.RequestUri!, carriesSecret, log);
+                var label = $"{request.Method.Method} {Redactor.Url(request.RequestUri)}" + (versionLabel == null ? "" : $" [compute {versionLabel}]");
+                // Mask before re-serialising: the re-encoded JSON would no longer match the escaped forms of a secret.
+                if (requestBody != null && log.IsDebugEnabled) log.Debug($"{label} request body: {Truncate(Redactor.Json(Scrub(requestBody), Scrub))}");
                 NovaResponse response;
                 var watch = Stopwatch.StartNew();
                 try
@@ -120,114 +175,53 @@ namespace ComputeServices.Nova
                 catch (HttpRequestException ex)
                 {
                     var tls = FindInner<AuthenticationException>(ex) != null;
-                    _log.Verbose($"{label} -> failed after {watch.ElapsedMilliseconds} ms: {Scrub(Flatten(ex))}");
-                    if (!tls && attempt < maxRetries)
+                    var sent = !tls && MayHaveBeenSent(ex);
+                    log.Verbose($"{label} -> failed after {watch.ElapsedMilliseconds} ms: {Scrub(Flatten(ex))}");
+                    if (sent && policy == RetryPolicy.Never) throw AnswerLost(request, ex);
+                    if (!tls && attempt < maxRetries && (policy == RetryPolicy.Always || !sent))
                     {
-                        await WaitBeforeRetryAsync(attempt, null, label, cancellationToken).ConfigureAwait(false);
+                        await WaitBeforeRetryAsync(attempt, null, label, log, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    throw Unreachable(request.RequestUri!, ex, tls);
+                    throw Unreachable(request.RequestUri!, ex, tls, sent && policy != RetryPolicy.Always);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    _log.Verbose($"{label} -> timed out after {watch.ElapsedMilliseconds} ms");
+                    log.Verbose($"{label} -> timed out after {watch.ElapsedMilliseconds} ms");
+                    if (policy == RetryPolicy.Never) throw AnswerLost(request, ex);
                     throw new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.Timeout,
-                        $"{request.Method.Method} {request.RequestUri!.GetLeftPart(UriPartial.Path)} did not answer within {_settings.TimeoutSec} s.", ex)
+                        $"{request.Method.Method} {Redactor.Where(request.RequestUri!)} did not answer within {_settings.TimeoutSec} s.", ex)
                     {
-                        Target = request.RequestUri!.GetLeftPart(UriPartial.Path),
+                        Target = Redactor.Where(request.RequestUri!),
                         RecommendedAction = "Check that the endpoint is reachable and healthy, or raise -TimeoutSec.",
                     };
                 }
-                _log.Verbose($"{label} -> {response.StatusCode}" + (response.RequestId == null ? "" : $" ({response.RequestId})") + $" in {watch.ElapsedMilliseconds} ms");
-                if (response.Body.Length > 0) _log.Debug($"{label} response body: {Truncate(Scrub(Redactor.Json(response.Body)))}");
+                log.Verbose($"{label} -> {response.StatusCode}" + (response.RequestId == null ? "" : $" ({response.RequestId})") + $" in {watch.ElapsedMilliseconds} ms");
+                if (response.Body.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body), Scrub))}");
 
                 var status = response.StatusCode;
                 if (attempt < maxRetries && (status == 429 || status == 502 || status == 503 || status == 504))
                 {
-                    await WaitBeforeRetryAsync(attempt, response.RetryAfter, label, cancellationToken).ConfigureAwait(false);
+                    await WaitBeforeRetryAsync(attempt, response.RetryAfter, label, log, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 return response;
             }
         }
 
-        private async Task<NovaResponse> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (_settings.TimeoutSec > 0) timeout.CancelAfter(TimeSpan.FromSeconds(_settings.TimeoutSec));
-            try
-            {
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                var body = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                return new NovaResponse((int)response.StatusCode, body, RequestIdOf(response), Header(response, "X-Subject-Token"), RetryAfterOf(response));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The request was cancelled.", cancellationToken);
-            }
-        }
-
-        private async Task WaitBeforeRetryAsync(int attempt, TimeSpan? retryAfter, string label, CancellationToken cancellationToken)
+        private async Task WaitBeforeRetryAsync(int attempt, TimeSpan? retryAfter, string label, IOperationLog log, CancellationToken cancellationToken)
         {
             var backoff = TimeSpan.FromSeconds(Math.Max(0, _settings.RetryIntervalSec) * Math.Pow(2, attempt));
             var delay = retryAfter ?? backoff;
             if (delay > MaxRetryDelay) delay = MaxRetryDelay;
             if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
-            _log.Verbose($"{label}: retry {attempt + 1} of {_settings.MaximumRetryCount} in {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
+            var seconds = delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            var why = retryAfter.HasValue
+                ? $" (the server asked for Retry-After {retryAfter.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)"
+                : "";
+            // Written before the wait, so a cmdlet that drains its log while the call runs shows it during the wait.
+            log.Verbose($"{label}: waiting {seconds} s before retry {attempt + 1} of {_settings.MaximumRetryCount}{why}");
             await Delay(delay, cancellationToken).ConfigureAwait(false);
-        }
-
-        private TimeSpan? RetryAfterOf(HttpResponseMessage response)
-        {
-            var header = response.Headers.RetryAfter;
-            if (header == null) return null;
-            if (header.Delta.HasValue) return header.Delta.Value;
-            if (header.Date.HasValue)
-            {
-                var wait = header.Date.Value.UtcDateTime - UtcNow();
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-            return null;
-        }
-
-        private static string? RequestIdOf(HttpResponseMessage response)
-            => Header(response, "x-openstack-request-id") ?? Header(response, "x-compute-request-id");
-
-        private static string? Header(HttpResponseMessage response, string name)
-            => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-        private ComputeServiceException Unreachable(Uri url, HttpRequestException ex, bool tls)
-        {
-            var where = url.GetLeftPart(UriPartial.Path);
-            if (tls)
-                return new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
-                    $"The TLS certificate of {url.GetLeftPart(UriPartial.Authority)} could not be verified: {Scrub(Flatten(ex))}", ex)
-                {
-                    Target = where,
-                    RecommendedAction = "Give the CA bundle that signed the server certificate (cacert in clouds.yaml, OS_CACERT, -CertificateAuthorityFile), " +
-                        "or, only for a test cloud, skip verification with -SkipCertificateCheck (verify: false / OS_INSECURE).",
-                };
-            return new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
-                $"Cannot reach {where}: {Scrub(Flatten(ex))}", ex)
-            {
-                Target = where,
-                RecommendedAction = "Check the URL, DNS, proxy and firewall, and that the service is running.",
-            };
-        }
-
-        private static string Flatten(Exception ex)
-        {
-            var messages = new System.Collections.Generic.List<string>();
-            for (var e = ex; e != null; e = e.InnerException)
-                if (!messages.Contains(e.Message)) messages.Add(e.Message);
-            return string.Join(" ", messages);
-        }
-
-        private static T? FindInner<T>(Exception ex) where T : Exception
-        {
-            for (var e = ex.InnerException; e != null; e = e.InnerException)
-                if (e is T match) return match;
-            return null;
         }
 
         private static string Truncate(string text)

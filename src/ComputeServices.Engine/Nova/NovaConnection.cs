@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net.Http;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -11,6 +8,8 @@ namespace ComputeServices.Nova
     /// <summary>
     /// One session with one Nova: a single HttpClient (one connection pool), the Keystone token and its expiry,
     /// the compute endpoint from the catalog, the version document and the negotiated microversion. Thread-safe.
+    /// It holds no log of its own for requests: every call passes the log of its caller, so two commands sharing
+    /// one connection never write into each other's streams.
     /// </summary>
     public sealed partial class NovaConnection : IDisposable
     {
@@ -21,9 +20,8 @@ namespace ComputeServices.Nova
         private readonly HttpClient _client;
         private readonly SemaphoreSlim _authLock = new SemaphoreSlim(1, 1);
         private readonly object _versionLock = new object();
-        private readonly string[] _secrets;
+        private readonly IOperationLog _defaultLog;
         private volatile AuthState? _auth;
-        private volatile IOperationLog _log;
         private Microversion _apiVersion;
         private Microversion _minVersion;
         private Microversion _maxVersion;
@@ -32,17 +30,21 @@ namespace ComputeServices.Nova
 
         private sealed class AuthState
         {
-            public AuthState(string token, DateTime? expiresAt, Uri endpoint, string? userName, string? projectName)
+            public AuthState(string token, DateTime? expiresAt, DateTime? renewAt, Uri endpoint, string? userName, string? projectName)
             {
                 Token = token;
                 ExpiresAt = expiresAt;
+                RenewAt = renewAt;
                 Endpoint = endpoint;
                 UserName = userName;
                 ProjectName = projectName;
             }
 
             public string Token { get; }
+            /// <summary>As Keystone said (Keystone's clock).</summary>
             public DateTime? ExpiresAt { get; }
+            /// <summary>When to authenticate again, by this machine's clock.</summary>
+            public DateTime? RenewAt { get; }
             public Uri Endpoint { get; }
             public string? UserName { get; }
             public string? ProjectName { get; }
@@ -51,8 +53,8 @@ namespace ComputeServices.Nova
         private NovaConnection(NovaConnectionSettings settings, IOperationLog? log, HttpMessageHandler? handler)
         {
             _settings = settings.Clone();
-            _log = log ?? NullOperationLog.Instance;
-            _secrets = _settings.Secrets().Distinct().ToArray();
+            _defaultLog = log ?? NullOperationLog.Instance;
+            InitializeSecrets();
             _client = new HttpClient(handler ?? NovaTransport.CreateHandler(_settings), disposeHandler: true)
             {
                 Timeout = Timeout.InfiniteTimeSpan, // per request, see SendOnceAsync
@@ -61,7 +63,10 @@ namespace ComputeServices.Nova
                 string.IsNullOrWhiteSpace(_settings.UserAgent) ? NovaTransport.DefaultUserAgent : _settings.UserAgent);
         }
 
-        /// <summary>Creates a connection; nothing is sent until <see cref="ConnectAsync"/> or the first request.</summary>
+        /// <summary>
+        /// Creates a connection; nothing is sent until <see cref="ConnectAsync(CancellationToken, IOperationLog)"/> or the first request.
+        /// <paramref name="log"/> receives what calls without a log of their own report (Connect-ComputeService's authentication).
+        /// </summary>
         public static NovaConnection Create(NovaConnectionSettings settings, IOperationLog? log = null, HttpMessageHandler? handler = null)
         {
             if (settings == null) throw new ArgumentNullException(nameof(settings));
@@ -76,38 +81,46 @@ namespace ComputeServices.Nova
                 throw new ComputeServiceException(ErrorIds.CloudConfigInvalid, FailureKind.InvalidArgument,
                     "No Keystone auth URL is configured (auth.auth_url in clouds.yaml, OS_AUTH_URL), and no compute endpoint with a token.")
                 { RecommendedAction = "Pass -AuthUrl with credentials, -Cloud with a clouds.yaml cloud, or -Endpoint with -Token." };
+            if (settings.MaximumResponseSizeMB < 1)
+                throw new ComputeServiceException(ErrorIds.CloudConfigInvalid, FailureKind.InvalidArgument,
+                    $"The maximum response size must be at least 1 MB (was {settings.MaximumResponseSizeMB}).")
+                { Target = settings.MaximumResponseSizeMB };
             return new NovaConnection(settings, log, handler);
-        }
-
-        /// <summary>Where -Verbose/-Debug output of the next requests goes; set per cmdlet call.</summary>
-        public IOperationLog Log
-        {
-            get => _log;
-            set => _log = value ?? NullOperationLog.Instance;
         }
 
         public bool IsConnected => _auth != null && _versionKnown;
         public bool IsDisposed => _disposed;
-        /// <summary>The compute endpoint (from the catalog, or the override).</summary>
-        public Uri? Endpoint => _auth?.Endpoint ?? _settings.Endpoint;
+        /// <summary>The compute endpoint (from the catalog, or the override), without any user info.</summary>
+        public Uri? Endpoint
+        {
+            get
+            {
+                var endpoint = _auth?.Endpoint ?? _settings.Endpoint;
+                return endpoint == null || string.IsNullOrEmpty(endpoint.UserInfo) ? endpoint : new Uri(Redactor.Url(endpoint));
+            }
+        }
         /// <summary>The negotiated (or pinned) microversion, e.g. <c>2.93</c>; null before connecting.</summary>
         public string? ApiVersion => _versionKnown ? _apiVersion.ToString() : null;
         public string? MaxApiVersion => _versionKnown ? _maxVersion.ToString() : null;
         public string? MinApiVersion => _versionKnown ? _minVersion.ToString() : null;
         public string? CloudName => _settings.CloudName;
-        public string? AuthUrl => _settings.UsesStaticToken ? null : _settings.AuthUrl;
+        public string? AuthUrl => _settings.UsesStaticToken ? null : Redactor.Url(_settings.AuthUrl);
         public string? Region => _settings.RegionName;
         public string Interface => KeystoneAuthenticator.NormalizeInterface(_settings.Interface);
         public string AuthType => _settings.EffectiveAuthType;
         public string? UserName => _auth?.UserName ?? _settings.Username ?? _settings.UserId;
         public string? ProjectName => _auth?.ProjectName ?? _settings.ProjectName ?? _settings.ProjectId;
-        /// <summary>When the current token expires (UTC); null for a static token.</summary>
+        /// <summary>When the current token expires (UTC, as Keystone said); null for a static token.</summary>
         public DateTime? TokenExpiresAt => _auth?.ExpiresAt;
+        /// <summary>The largest response body read, in MB.</summary>
+        public int MaximumResponseSizeMB => _settings.MaximumResponseSizeMB;
 
         internal Microversion NegotiatedVersion => _apiVersion;
         /// <summary>The token in use (a secret: never log or show it).</summary>
         internal string? CurrentToken => _auth?.Token;
         internal Microversion ServerMaxVersion => _maxVersion;
+        /// <summary>The log of calls that bring none (Connect's own).</summary>
+        internal IOperationLog DefaultLog => _defaultLog;
 
         /// <summary>Test seam: the retry delay.</summary>
         internal Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (t, ct) => Task.Delay(t, ct);
@@ -115,15 +128,26 @@ namespace ComputeServices.Nova
         internal Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
 
         /// <summary>Authenticates, discovers the compute version document and negotiates the microversion.</summary>
-        public async Task ConnectAsync(CancellationToken cancellationToken)
+        public Task ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(cancellationToken, null);
+
+        /// <summary>As <see cref="ConnectAsync(CancellationToken)"/>, reporting to <paramref name="log"/>.</summary>
+        public async Task ConnectAsync(CancellationToken cancellationToken, IOperationLog? log)
         {
             ThrowIfDisposed();
-            await EnsureAuthenticatedAsync(force: false, cancellationToken).ConfigureAwait(false);
-            await EnsureVersionAsync(cancellationToken).ConfigureAwait(false);
+            var scrubbed = LogFor(log);
+            try
+            {
+                await EnsureAuthenticatedAsync(false, scrubbed, cancellationToken).ConfigureAwait(false);
+                await EnsureVersionAsync(scrubbed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException ex)
+            {
+                throw Scrubbed(ex);
+            }
         }
 
         public override string ToString()
-            => _versionKnown ? $"nova@{Endpoint} ({_apiVersion})" : $"nova@{(object?)Endpoint ?? _settings.AuthUrl}";
+            => _versionKnown ? $"nova@{Endpoint} ({_apiVersion})" : $"nova@{(object?)Endpoint ?? AuthUrl}";
 
         public void Dispose()
         {
@@ -140,10 +164,25 @@ namespace ComputeServices.Nova
 
         private bool CanReauthenticate => !_settings.UsesStaticToken;
 
-        private bool NeedsRenewal(AuthState state)
-            => state.ExpiresAt.HasValue && state.ExpiresAt.Value - UtcNow() < MinTokenLife;
+        private bool NeedsRenewal(AuthState state) => state.RenewAt.HasValue && UtcNow() >= state.RenewAt.Value;
 
-        private async Task<AuthState> EnsureAuthenticatedAsync(bool force, CancellationToken cancellationToken, string? rejectedToken = null)
+        /// <summary>
+        /// Renew at min(120 s, half the lifetime) before expiry, the lifetime measured from Keystone's own
+        /// issued_at/expires_at so a skewed local clock does not matter and a short-lived token is not renewed on every request.
+        /// </summary>
+        private DateTime? RenewalTime(KeystoneToken token, DateTime receivedAt)
+        {
+            if (!token.ExpiresAt.HasValue) return null;
+            if (token.IssuedAt.HasValue && token.ExpiresAt.Value > token.IssuedAt.Value)
+            {
+                var lifetime = token.ExpiresAt.Value - token.IssuedAt.Value;
+                var margin = TimeSpan.FromTicks(Math.Min(MinTokenLife.Ticks, lifetime.Ticks / 2));
+                return receivedAt + lifetime - margin;
+            }
+            return token.ExpiresAt.Value - MinTokenLife;
+        }
+
+        private async Task<AuthState> EnsureAuthenticatedAsync(bool force, IOperationLog log, CancellationToken cancellationToken, string? rejectedToken = null)
         {
             var current = _auth;
             if (!force && current != null && !NeedsRenewal(current)) return current;
@@ -153,7 +192,7 @@ namespace ComputeServices.Nova
                 current = _auth;
                 // Another caller may have renewed it while this one waited.
                 if (current != null && !NeedsRenewal(current) && (!force || current.Token != rejectedToken)) return current;
-                var fresh = await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+                var fresh = await AuthenticateAsync(log, cancellationToken).ConfigureAwait(false);
                 _auth = fresh;
                 return fresh;
             }
@@ -163,41 +202,41 @@ namespace ComputeServices.Nova
             }
         }
 
-        private async Task<AuthState> AuthenticateAsync(CancellationToken cancellationToken)
+        private async Task<AuthState> AuthenticateAsync(IOperationLog log, CancellationToken cancellationToken)
         {
             if (_settings.UsesStaticToken)
-                return new AuthState(_settings.Token!, null, _settings.Endpoint!, _settings.Username, _settings.ProjectName);
+                return new AuthState(_settings.Token!, null, null, _settings.Endpoint!, _settings.Username, _settings.ProjectName);
 
             var url = KeystoneAuthenticator.TokensUrl(_settings.AuthUrl!);
             var body = KeystoneAuthenticator.BuildRequestBody(_settings);
             var response = await SendWithRetriesAsync(
                 () => new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent(body) },
-                retryable: true, versionLabel: null, body, cancellationToken).ConfigureAwait(false);
+                RetryPolicy.UnlessSent, versionLabel: null, body, carriesSecret: true, log, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != 201 && response.StatusCode != 200)
             {
-                var ex = NovaErrorMapper.Map(response.StatusCode, response.Body, response.RequestId, "POST", url, null);
-                var (_, keystoneMessage) = NovaErrorMapper.ReadFault(response.Body);
+                var ex = NovaErrorMapper.Map(response.StatusCode, Scrub(response.Body), response.RequestId, "POST", url, null);
+                var (_, keystoneMessage) = NovaErrorMapper.ReadFault(Scrub(response.Body));
                 var text = $"Keystone refused to issue a token for {Describe()}: {keystoneMessage ?? "HTTP " + response.StatusCode}"
                     + (response.RequestId == null ? $" (HTTP {response.StatusCode})" : $" (HTTP {response.StatusCode}, request {response.RequestId})");
-                var mapped = new ComputeServiceException(
-                    response.StatusCode == 401 || response.StatusCode == 404 || response.StatusCode == 400 ? ErrorIds.AuthenticationFailed : ex.ErrorId,
-                    response.StatusCode == 401 || response.StatusCode == 404 || response.StatusCode == 400 ? FailureKind.Authentication : ex.Kind,
-                    Scrub(text))
+                var refused = response.StatusCode == 401 || response.StatusCode == 404 || response.StatusCode == 400;
+                throw new ComputeServiceException(refused ? ErrorIds.AuthenticationFailed : ex.ErrorId, refused ? FailureKind.Authentication : ex.Kind, Scrub(text))
                 {
                     StatusCode = response.StatusCode,
                     RequestId = response.RequestId,
                     ServerMessage = Scrub(keystoneMessage),
-                    Target = url.GetLeftPart(UriPartial.Path),
+                    Target = Redactor.Where(url),
                     RecommendedAction = response.StatusCode == 401
                         ? "Check the user name, password (or application credential id and secret), domains and project, then connect again."
                         : ex.RecommendedAction,
                 };
-                throw mapped;
             }
+            var receivedAt = UtcNow();
             var token = KeystoneAuthenticator.ParseResponse(response.Body, response.SubjectToken);
+            AddSecret(token.Value);
             var endpoint = _settings.Endpoint ?? KeystoneAuthenticator.SelectComputeEndpoint(token.Catalog, _settings.Interface, _settings.RegionName);
-            _log.Verbose($"Authenticated {Describe()}; token expires {token.ExpiresAt?.ToString("u") ?? "(unknown)"}; compute endpoint {endpoint}.");
-            return new AuthState(token.Value, token.ExpiresAt, endpoint, token.UserName ?? _settings.Username, token.ProjectName ?? _settings.ProjectName);
+            log.Verbose($"Authenticated {Describe()}; token expires {token.ExpiresAt?.ToString("u") ?? "(unknown)"}; compute endpoint {Redactor.Url(endpoint)}.");
+            return new AuthState(token.Value, token.ExpiresAt, RenewalTime(token, receivedAt), endpoint,
+                token.UserName ?? _settings.Username, token.ProjectName ?? _settings.ProjectName);
         }
 
         private string Describe()
@@ -208,57 +247,10 @@ namespace ComputeServices.Nova
             return project == null ? who : $"{who} (project {project})";
         }
 
-        private async Task EnsureVersionAsync(CancellationToken cancellationToken)
-        {
-            if (_versionKnown) return;
-            var auth = _auth ?? await EnsureAuthenticatedAsync(false, cancellationToken).ConfigureAwait(false);
-            var root = MicroversionNegotiator.VersionRoot(auth.Endpoint);
-            Microversion min = MicroversionNegotiator.Baseline, max = MicroversionNegotiator.Baseline;
-            var found = false;
-            var response = await SendWithRetriesAsync(() => new HttpRequestMessage(HttpMethod.Get, root), true, null, null, cancellationToken)
-                .ConfigureAwait(false);
-            if (response.StatusCode == 401 || response.StatusCode == 403)
-            {
-                // Some deployments protect the version document; try once more with the token.
-                response = await SendWithRetriesAsync(() => WithToken(new HttpRequestMessage(HttpMethod.Get, root), auth.Token), true, null, null, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            if (response.StatusCode >= 200 && response.StatusCode < 300)
-            {
-                try
-                {
-                    using var doc = JsonDocument.Parse(response.Body);
-                    found = MicroversionNegotiator.TryParseVersionDocument(doc.RootElement, out min, out max);
-                }
-                catch (JsonException)
-                {
-                }
-            }
-            if (!found)
-            {
-                var pin = _settings.ComputeApiVersion;
-                if (!MicroversionNegotiator.IsLatest(pin) && Microversion.TryParse(pin, out var pinned)) max = pinned;
-                _log.Warning($"Could not read the compute version document at {root} (HTTP {response.StatusCode}); assuming microversions {min} to {max}.");
-            }
-            var chosen = MicroversionNegotiator.Negotiate(_settings.ComputeApiVersion, min, max);
-            lock (_versionLock)
-            {
-                _minVersion = min;
-                _maxVersion = max;
-                _apiVersion = chosen;
-                _versionKnown = true;
-            }
-            _log.Verbose($"Compute API at {auth.Endpoint}: microversions {min} to {max}; using {chosen}.");
-        }
-
         private HttpRequestMessage WithToken(HttpRequestMessage request, string token)
         {
             request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
             return request;
         }
-
-        internal string Scrub(string? text) => Redactor.Scrub(text, _secrets);
-
-        internal IReadOnlyList<string> SecretValues => _secrets;
     }
 }

@@ -53,6 +53,8 @@ namespace ComputeServices.Nova
         public int MaximumRetryCount { get; set; } = 3;
         /// <summary>First retry delay; it doubles on every retry unless the server sends Retry-After.</summary>
         public double RetryIntervalSec { get; set; } = 1;
+        /// <summary>The largest response body read, in MB; a larger one fails with ResponseTooLarge instead of filling memory.</summary>
+        public int MaximumResponseSizeMB { get; set; } = 64;
         /// <summary>An explicit proxy. Null uses the system proxy.</summary>
         public Uri? Proxy { get; set; }
         public NetworkCredential? ProxyCredential { get; set; }

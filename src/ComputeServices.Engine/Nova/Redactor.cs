@@ -37,7 +37,13 @@ namespace ComputeServices.Nova
         /// Masks every secret in a JSON text: values of password/secret/token keys, and the <c>id</c> of a
         /// <c>token</c> object (Keystone's token re-scope body). Text that is not JSON falls back to a pattern mask.
         /// </summary>
-        public static string Json(string? body)
+        public static string Json(string? body) => Json(body, null);
+
+        /// <summary>
+        /// As <see cref="Json(string)"/>, and <paramref name="scrub"/> runs on every decoded string value, so a secret that is
+        /// escaped twice in the text (a repr inside a JSON message) is still found once the JSON is decoded.
+        /// </summary>
+        public static string Json(string? body, Func<string, string>? scrub)
         {
             if (string.IsNullOrEmpty(body)) return body ?? "";
             try
@@ -46,7 +52,7 @@ namespace ComputeServices.Nova
                 using var stream = new MemoryStream();
                 using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
-                    Write(writer, doc.RootElement, parentKey: null);
+                    Write(writer, doc.RootElement, parentKey: null, scrub);
                 }
                 return Encoding.UTF8.GetString(stream.ToArray());
             }
@@ -56,7 +62,7 @@ namespace ComputeServices.Nova
             }
         }
 
-        /// <summary>Replaces every literal occurrence of the given secret values.</summary>
+        /// <summary>Replaces every literal occurrence of the given secret values (pass them longest first, see <see cref="Forms"/>).</summary>
         public static string Scrub(string? text, IEnumerable<string> secrets)
         {
             if (string.IsNullOrEmpty(text)) return text ?? "";
@@ -70,7 +76,104 @@ namespace ComputeServices.Nova
             return result;
         }
 
-        private static void Write(Utf8JsonWriter writer, JsonElement element, string? parentKey)
+        /// <summary>
+        /// Every way a secret can come back in a body or a message: raw, JSON-escaped (strict and relaxed encoders,
+        /// hand-written escapes in both hex cases), Python-repr-escaped (as Keystone and Nova log and echo it) and
+        /// URL-encoded (both hex cases, '+' for space), longest first so a longer form is masked before a shorter one inside it.
+        /// </summary>
+        public static IEnumerable<string> Forms(IEnumerable<string> secrets)
+        {
+            var forms = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var secret in secrets)
+            {
+                if (string.IsNullOrEmpty(secret)) continue;
+                forms.Add(secret);
+                forms.Add(JsonInner(JsonSerializer.Serialize(secret)));
+                forms.Add(JsonInner(JsonSerializer.Serialize(secret, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })));
+                forms.Add(Escaped(secret, python: false, upperHex: false, asciiOnly: false));
+                forms.Add(Escaped(secret, python: false, upperHex: true, asciiOnly: true));
+                forms.Add(Escaped(secret, python: false, upperHex: false, asciiOnly: true));
+                forms.Add(Escaped(secret, python: true, upperHex: false, asciiOnly: false));
+                forms.Add(Escaped(secret, python: true, upperHex: false, asciiOnly: true));
+                // repr() quotes with " when the value holds a ' (and then leaves the ' alone).
+                forms.Add(Escaped(secret, python: true, upperHex: false, asciiOnly: false).Replace("\\'", "'"));
+                forms.Add(Escaped(secret, python: true, upperHex: false, asciiOnly: true).Replace("\\'", "'"));
+                var url = Uri.EscapeDataString(secret);
+                forms.Add(url);
+                forms.Add(LowerHex(url));
+                forms.Add(url.Replace("%20", "+"));
+                forms.Add(System.Net.WebUtility.UrlEncode(secret));
+                forms.Add(LowerHex(System.Net.WebUtility.UrlEncode(secret)));
+            }
+            forms.RemoveWhere(f => f.Length < 4);
+            var ordered = new List<string>(forms);
+            ordered.Sort((a, b) => b.Length.CompareTo(a.Length));
+            return ordered;
+        }
+
+        private static string JsonInner(string quoted) => quoted.Substring(1, quoted.Length - 2);
+
+        private static string LowerHex(string encoded)
+            => Regex.Replace(encoded, "%[0-9A-F]{2}", m => m.Value.ToLowerInvariant(), RegexOptions.CultureInvariant);
+
+        /// <summary>JSON-style (\", \\, \uXXXX) or Python-repr-style (\', \\, \xNN, \uXXXX) escaping of a string's inside.</summary>
+        private static string Escaped(string value, bool python, bool upperHex, bool asciiOnly)
+        {
+            var hex = upperHex ? "X" : "x";
+            var b = new StringBuilder();
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '\\': b.Append("\\\\"); continue;
+                    case '\n': b.Append("\\n"); continue;
+                    case '\r': b.Append("\\r"); continue;
+                    case '\t': b.Append("\\t"); continue;
+                    case '"' when !python: b.Append("\\\""); continue;
+                    case '\'' when python: b.Append("\\'"); continue;
+                }
+                if (c < 0x20 || c == 0x7f || (asciiOnly && c > 0x7e))
+                {
+                    if (python && c <= 0xff) b.Append("\\x").Append(((int)c).ToString(hex + "2", System.Globalization.CultureInfo.InvariantCulture));
+                    else b.Append("\\u").Append(((int)c).ToString(hex + "4", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else b.Append(c);
+            }
+            return b.ToString();
+        }
+
+        /// <summary>A URL as it may be shown: without user info (<c>https://user:pw@host</c> → <c>https://host</c>).</summary>
+        public static string Url(Uri? url)
+        {
+            if (url == null) return "";
+            if (!url.IsAbsoluteUri || string.IsNullOrEmpty(url.UserInfo)) return url.ToString();
+            return new UriBuilder(url) { UserName = "", Password = "" }.Uri.ToString();
+        }
+
+        /// <summary>Scheme, host, port and path of a URL, without user info or query: what error targets name.</summary>
+        public static string Where(Uri url)
+        {
+            if (!url.IsAbsoluteUri) return url.ToString();
+            var clean = string.IsNullOrEmpty(url.UserInfo) ? url : new UriBuilder(url) { UserName = "", Password = "" }.Uri;
+            return clean.GetLeftPart(UriPartial.Path);
+        }
+
+        /// <summary>A URL given as text, without user info; text that is not an absolute URL is returned unchanged.</summary>
+        public static string? Url(string? url)
+            => url != null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo) ? Url(uri) : url;
+
+        /// <summary>The password of a URL's user info (<c>user:pw@</c>), unescaped; it is a secret like any other.</summary>
+        public static IEnumerable<string> UserInfoSecrets(string? url)
+        {
+            if (url == null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.UserInfo)) yield break;
+            var colon = uri.UserInfo.IndexOf(':');
+            if (colon < 0) yield break;
+            var raw = uri.UserInfo.Substring(colon + 1);
+            yield return raw;
+            yield return Uri.UnescapeDataString(raw);
+        }
+
+        private static void Write(Utf8JsonWriter writer, JsonElement element, string? parentKey, Func<string, string>? scrub)
         {
             switch (element.ValueKind)
             {
@@ -78,21 +181,24 @@ namespace ComputeServices.Nova
                     writer.WriteStartObject();
                     foreach (var property in element.EnumerateObject())
                     {
-                        writer.WritePropertyName(property.Name);
+                        writer.WritePropertyName(scrub == null ? property.Name : scrub(property.Name));
                         var secret = IsSecretKey(property.Name)
                             || (parentKey != null && string.Equals(parentKey, "token", StringComparison.OrdinalIgnoreCase)
                                 && string.Equals(property.Name, "id", StringComparison.OrdinalIgnoreCase));
                         if (secret && property.Value.ValueKind != JsonValueKind.Object && property.Value.ValueKind != JsonValueKind.Array)
                             writer.WriteStringValue(Mask);
                         else
-                            Write(writer, property.Value, property.Name);
+                            Write(writer, property.Value, property.Name, scrub);
                     }
                     writer.WriteEndObject();
                     break;
                 case JsonValueKind.Array:
                     writer.WriteStartArray();
-                    foreach (var item in element.EnumerateArray()) Write(writer, item, parentKey);
+                    foreach (var item in element.EnumerateArray()) Write(writer, item, parentKey, scrub);
                     writer.WriteEndArray();
+                    break;
+                case JsonValueKind.String when scrub != null:
+                    writer.WriteStringValue(scrub(element.GetString() ?? ""));
                     break;
                 default:
                     element.WriteTo(writer);

@@ -220,8 +220,8 @@ namespace ComputeServices.Session
 
         private IComputeServiceBackend Remote(NovaConnection connection)
         {
-            connection.Log = _log;
-            return new NovaBackend(connection);
+            // The log goes with this command's backend, never onto the shared connection.
+            return new NovaBackend(connection, _log);
         }
 
         private static IComputeServiceBackend Local(string path) => new InventoryBackend(path);

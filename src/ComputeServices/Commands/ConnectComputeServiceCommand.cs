@@ -100,6 +100,11 @@ namespace ComputeServices.Commands
         [ValidateRange(0, 10)]
         public int? MaximumRetryCount { get; set; }
 
+        /// <summary>The largest response body read, in MB (default 64); a larger one stops the command with ResponseTooLarge.</summary>
+        [Parameter]
+        [ValidateRange(1, 4096)]
+        public int? MaximumResponseSizeMB { get; set; }
+
         /// <summary>A proxy for every request (else the system's).</summary>
         [Parameter]
         public Uri? Proxy { get; set; }
@@ -120,13 +125,14 @@ namespace ComputeServices.Commands
             try
             {
                 var settings = BuildSettings();
+                EngineLog.IsDebugEnabled = this.IsDebugWanted();
                 connection = NovaConnection.Create(settings, EngineLog);
                 Run(token => connection.ConnectAsync(token));
                 connected = true;
             }
             catch (ComputeServiceException ex)
             {
-                ThrowTerminatingError(ErrorRecords.From(ex, (object?)Cloud ?? AuthUrl ?? (object?)Endpoint));
+                ThrowTerminatingError(ErrorRecords.From(ex, (object?)Cloud ?? Nova.Redactor.Url(AuthUrl?.ToString()) ?? Nova.Redactor.Url(Endpoint?.ToString())));
             }
             finally
             {
@@ -205,6 +211,7 @@ namespace ComputeServices.Commands
             if (CertificateAuthorityFile != null) settings.CaCertFile = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityFile);
             if (TimeoutSec.HasValue) settings.TimeoutSec = TimeoutSec.Value;
             if (MaximumRetryCount.HasValue) settings.MaximumRetryCount = MaximumRetryCount.Value;
+            if (MaximumResponseSizeMB.HasValue) settings.MaximumResponseSizeMB = MaximumResponseSizeMB.Value;
             if (Proxy != null) settings.Proxy = Proxy;
             if (ProxyCredential != null) settings.ProxyCredential = ProxyCredential.GetNetworkCredential();
             return settings;

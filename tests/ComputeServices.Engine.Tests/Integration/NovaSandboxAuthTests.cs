@@ -111,6 +111,7 @@ namespace ComputeServices.Tests.Integration
         public void Verbose(string message) => _lines.Enqueue(message);
         public void Debug(string message) => _lines.Enqueue(message);
         public void Warning(string message) => _lines.Enqueue(message);
+        public bool IsDebugEnabled => true;
         public string All => string.Join("\n", _lines);
     }
 }

@@ -139,6 +139,7 @@ namespace ComputeServices.Tests.Nova
         public void Verbose(string message) => Lines.Enqueue("VERBOSE: " + message);
         public void Debug(string message) => Lines.Enqueue("DEBUG: " + message);
         public void Warning(string message) => Lines.Enqueue("WARNING: " + message);
+        public bool IsDebugEnabled { get; set; } = true;
         public string All => string.Join("\n", Lines);
     }
 }

@@ -39,6 +39,7 @@ namespace ComputeServices.Tests.Session
         {
             private readonly List<string> _warnings;
             public ListLog(List<string> warnings) => _warnings = warnings;
+            public bool IsDebugEnabled => false;
             public void Verbose(string message) { }
             public void Debug(string message) { }
             public void Warning(string message) => _warnings.Add(message);

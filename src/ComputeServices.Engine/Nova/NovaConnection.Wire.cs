@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ComputeServices.Nova
+{
+    public sealed partial class NovaConnection
+    {
+        private const int ReadBlock = 81920;
+
+        /// <summary>
+        /// Sends and reads the answer, never holding more than MaximumResponseSizeMB of body: a larger Content-Length is
+        /// refused before reading, and a body without one is read in blocks until it passes the cap.
+        /// </summary>
+        private async Task<NovaResponse> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (_settings.TimeoutSec > 0) timeout.CancelAfter(TimeSpan.FromSeconds(_settings.TimeoutSec));
+            try
+            {
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                var body = response.Content == null ? "" : await ReadCappedAsync(request, response, timeout.Token).ConfigureAwait(false);
+                return new NovaResponse((int)response.StatusCode, body, RequestIdOf(response), Header(response, "X-Subject-Token"), RetryAfterOf(response),
+                    Header(response, "OpenStack-API-Version") ?? Header(response, "X-OpenStack-Nova-API-Version"));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The request was cancelled.", cancellationToken);
+            }
+        }
+
+        private async Task<string> ReadCappedAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            long cap = (long)_settings.MaximumResponseSizeMB * 1024 * 1024;
+            var announced = response.Content.Headers.ContentLength;
+            if (announced > cap) throw TooLarge(request, announced.Value);
+            try
+            {
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                // Blocks, not a doubling buffer: past the cap nothing more than the cap itself has been held.
+                var blocks = new List<byte[]>();
+                long total = 0;
+                while (true)
+                {
+                    var block = new byte[ReadBlock];
+                    var filled = 0;
+                    int n;
+                    while (filled < block.Length && (n = await stream.ReadAsync(block, filled, block.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        filled += n;
+                        if (total + filled > cap) throw TooLarge(request, null);
+                    }
+                    if (filled == 0) break;
+                    total += filled;
+                    if (filled < block.Length) Array.Resize(ref block, filled);
+                    blocks.Add(block);
+                    if (filled < ReadBlock) break;
+                }
+                if (blocks.Count == 1) return Encoding.UTF8.GetString(blocks[0]);
+                var all = new byte[total];
+                var at = 0;
+                foreach (var block in blocks)
+                {
+                    Buffer.BlockCopy(block, 0, all, at, block.Length);
+                    at += block.Length;
+                }
+                return Encoding.UTF8.GetString(all);
+            }
+            catch (IOException ex)
+            {
+                throw new HttpRequestException("The response body was cut off: " + ex.Message, ex);
+            }
+        }
+
+        private ComputeServiceException TooLarge(HttpRequestMessage request, long? announced)
+        {
+            var where = Redactor.Where(request.RequestUri!);
+            var size = announced.HasValue ? $"{announced.Value / (1024.0 * 1024):0.#} MB" : "more than that";
+            return new ComputeServiceException(ErrorIds.ResponseTooLarge, FailureKind.InvalidData,
+                $"{request.Method.Method} {where} answered with a body of {size}; the limit of this connection is {_settings.MaximumResponseSizeMB} MB.")
+            {
+                Target = where,
+                RecommendedAction = "Check that the endpoint is Nova (not a proxy or download server); for a very large cloud connect with a higher -MaximumResponseSizeMB.",
+            };
+        }
+
+        /// <summary>
+        /// False only when the request provably never left this machine (name resolution, connect, TLS handshake, proxy tunnel).
+        /// Anything else may have reached the server.
+        /// </summary>
+        internal static bool MayHaveBeenSent(HttpRequestException ex)
+        {
+            if (ex.InnerException is IOException) return true;
+            var error = ex.GetType().GetProperty("HttpRequestError")?.GetValue(ex)?.ToString();
+            if (error != null)
+                return !(error == "NameResolutionError" || error == "ConnectionError" || error == "SecureConnectionError" || error == "ProxyTunnelError");
+            return !(ex.InnerException is SocketException);
+        }
+
+        private ComputeServiceException AnswerLost(HttpRequestMessage request, Exception ex)
+        {
+            var where = Redactor.Where(request.RequestUri!);
+            return new RequestOutcomeUnknownException(
+                $"{request.Method.Method} {where} was sent, but its answer was lost ({Scrub(Flatten(ex))}); it was not sent again.", ex)
+            {
+                Target = where,
+                RecommendedAction = "Check whether the change was made (Get-ComputeService) before repeating it.",
+            };
+        }
+
+        private ComputeServiceException Unreachable(Uri url, HttpRequestException ex, bool tls, bool answerLost)
+        {
+            var where = Redactor.Where(url);
+            if (tls)
+                return new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
+                    $"The TLS certificate of {Redactor.Where(new Uri(url.GetLeftPart(UriPartial.Authority)))} could not be verified: {Scrub(Flatten(ex))}", ex)
+                {
+                    Target = where,
+                    RecommendedAction = "Give the CA bundle that signed the server certificate (cacert in clouds.yaml, OS_CACERT, -CertificateAuthorityFile), " +
+                        "or, only for a test cloud, skip verification with -SkipCertificateCheck (verify: false / OS_INSECURE).",
+                };
+            return new ComputeServiceException(ErrorIds.EndpointUnreachable, FailureKind.ConnectionError,
+                answerLost
+                    ? $"{where} took the request but its answer was lost, and it was not sent again: {Scrub(Flatten(ex))}"
+                    : $"Cannot reach {where}: {Scrub(Flatten(ex))}", ex)
+            {
+                Target = where,
+                RecommendedAction = "Check the URL, DNS, proxy and firewall, and that the service is running.",
+            };
+        }
+
+        private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            if (header == null) return null;
+            if (header.Delta.HasValue) return header.Delta.Value;
+            if (header.Date.HasValue)
+            {
+                var wait = header.Date.Value.UtcDateTime - UtcNow();
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+            return null;
+        }
+
+        private static string? RequestIdOf(HttpResponseMessage response)
+            => Header(response, "x-openstack-request-id") ?? Header(response, "x-compute-request-id");
+
+        private static string? Header(HttpResponseMessage response, string name)
+            => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+        private static string Flatten(Exception ex)
+        {
+            var messages = new List<string>();
+            for (var e = ex; e != null; e = e.InnerException)
+                if (!messages.Contains(e.Message)) messages.Add(e.Message);
+            return string.Join(" ", messages);
+        }
+
+        private static T? FindInner<T>(Exception ex) where T : Exception
+        {
+            for (var e = ex.InnerException; e != null; e = e.InnerException)
+                if (e is T match) return match;
+            return null;
+        }
+    }
+}
