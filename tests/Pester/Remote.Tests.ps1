@@ -173,3 +173,21 @@ Describe 'Rehearsal snapshots' -Skip:$skipRemote {
         finally { Remove-Item $snap, "$snap.lock" -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'The removal pre-flight in bulk' -Skip:$skipRemote {
+    It 'checks every compute with a fixed number of listings, and gives the same verdicts as one by one' {
+        $computes = @(Get-ComputeService -Cloud sandbox-admin -Binary nova-compute | Where-Object Status -ne 'UNKNOWN')
+        $computes.Count | Should -BeGreaterThan 5
+        $records = @($computes | Test-ComputeServiceRemoval -Cloud sandbox-admin -Verbose 4>&1)
+        $checks = @($records | Where-Object { $_ -is [ComputeServices.RemovalCheck] })
+        $requests = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^GET \S+/(servers|os-migrations|os-hypervisors)' })
+        $checks.Count | Should -Be $computes.Count
+        # The first service host by host (servers, soft-deleted servers, migrations, hypervisors), then one listing of
+        # each for all the others: not one set per service.
+        $requests.Count | Should -BeLessOrEqual 8
+        foreach ($one in $computes) {
+            $alone = $one | Test-ComputeServiceRemoval -Cloud sandbox-admin
+            ($checks | Where-Object { $_.Service.Host -eq $one.Host }).CanRemove | Should -Be $alone.CanRemove -Because $one.Host
+        }
+    }
+}

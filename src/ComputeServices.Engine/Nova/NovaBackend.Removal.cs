@@ -27,13 +27,14 @@ namespace ComputeServices.Nova
             if (!string.Equals(service.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
                 return new RemovalCheck(service, Array.Empty<InstanceSummary>(), Array.Empty<MigrationSummary>());
 
-            var instances = (await ListBlockingInstancesAsync(service.Host, cancellationToken).ConfigureAwait(false))
+            CountRemovalCheck();
+            var instances = (await InstancesForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
             var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
             if (nodes == null || nodes.Count > 0)
             {
-                foreach (var m in await ListMigrationsAsync(service.Host, cancellationToken).ConfigureAwait(false))
+                foreach (var m in await MigrationsForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 {
                     var role = RoleOf(m, service.Host, nodes);
                     if (role != null && ServiceRules.IsInProgress(m.Status))
