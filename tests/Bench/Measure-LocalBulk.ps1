@@ -19,8 +19,8 @@ param(
     [string] $LargePath,
     [Parameter(Mandatory)] [string] $ResultPath,
     [int] $Runs = 5,
-    [int] $Sample = 200,
-    [int] $BudgetSeconds = 90
+    [int] $Sample = 50,
+    [int] $BudgetSeconds = 60
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,10 +50,10 @@ function Measure-Pipeline([string] $operation, [scriptblock] $pipeline, [int] $t
     $sampleMs = Measure-Ms { & $pipeline $Sample }
     $projected = $sampleMs / $Sample * $total
     if ($projected -gt $BudgetSeconds * 1000) {
-        return [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($projected); Projected = $true; SampleMs = $sampleMs }
+        return [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($projected); Projected = $true; SampleMs = $sampleMs; Sample = $Sample }
     }
     $ms = Measure-Ms { & $pipeline 0 }
-    [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($ms); Projected = $false; SampleMs = $sampleMs }
+    [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($ms); Projected = $false; SampleMs = $sampleMs; Sample = $Sample }
 }
 function Get-Computes([int] $first) {
     if ($first) { Get-ComputeService -InventoryPath $Path -Binary nova-compute | Select-Object -First $first }

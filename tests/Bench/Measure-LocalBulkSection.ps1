@@ -45,26 +45,26 @@ Write-BenchTable "Local inventory (issue 9 rows): $Runs runs for list / one upda
             'Median ms' = Format-BenchNumber $r.Stat.Median 0
             'Min ms'    = Format-BenchNumber $r.Stat.Min 0
             'ms/item'   = Format-BenchNumber ($r.Stat.Median / $r.Items) 2
-            Note        = if ($r.Projected) { "from the first 200 ($(Format-BenchNumber $r.SampleMs 0) ms): the whole run would exceed the budget" } else { '' }
+            Note        = if ($r.Projected) { "from the first $($r.Sample) ($(Format-BenchNumber $r.SampleMs 0) ms): too long to run whole" } else { '' }
         }
     })
 
 function Find([string] $size, [string] $like) { $rows | Where-Object { $_.Size -eq $size -and $_.Operation -like $like } | Select-Object -First 1 }
 $goals = @(
-    @('10,000', '*piped Disable*', 'inventory 10,000: every compute piped to Disable -Reason x', 5000)
-    @('10,000', '*piped Test-ComputeServiceRemoval', 'inventory 10,000: every compute piped to Test-ComputeServiceRemoval', 3000)
-    @('10,000', 'list', 'inventory 10,000: list', 80)
-    @('10,000', 'one update', 'inventory 10,000: one update', 150)
-    @('100,000', 'list', 'inventory 100,000: list', 700)
-    @('100,000', 'one update', 'inventory 100,000: one update', 1000)
+    [pscustomobject]@{ Size = '10,000'; Like = '*piped Disable*'; Name = 'inventory 10,000: every compute piped to Disable -Reason x'; Ms = 5000 }
+    [pscustomobject]@{ Size = '10,000'; Like = '*piped Test-ComputeServiceRemoval'; Name = 'inventory 10,000: every compute piped to Test-ComputeServiceRemoval'; Ms = 3000 }
+    [pscustomobject]@{ Size = '10,000'; Like = 'list'; Name = 'inventory 10,000: list'; Ms = 80 }
+    [pscustomobject]@{ Size = '10,000'; Like = 'one update'; Name = 'inventory 10,000: one update'; Ms = 150 }
+    [pscustomobject]@{ Size = '100,000'; Like = 'list'; Name = 'inventory 100,000: list'; Ms = 700 }
+    [pscustomobject]@{ Size = '100,000'; Like = 'one update'; Name = 'inventory 100,000: one update'; Ms = 1000 }
 )
 foreach ($g in $goals) {
-    $r = Find $g[0] $g[1]
-    $goal = '< ' + (Format-BenchNumber $g[3] 0) + ' ms'
-    if (-not $r) { Add-BenchTarget $Targets $g[2] $goal 'not run (100,000 is opt-in: -Large)' $null; continue }
+    $r = Find $g.Size $g.Like
+    $goal = '< ' + (Format-BenchNumber $g.Ms 0) + ' ms'
+    if (-not $r) { Add-BenchTarget $Targets $g.Name $goal 'not run (100,000 hosts is opt-in: -Large or COMPUTESERVICES_BENCH_LARGE=1)' $null; continue }
     $measured = (Format-BenchNumber $r.Stat.Median 0) + ' ms' + $(if ($r.Projected) { ' (projected)' } else { '' })
-    Add-BenchTarget $Targets $g[2] $goal $measured ($r.Stat.Median -lt $g[3])
-    Add-BenchComparison $Comparisons "local inventory, $($g[0]) hosts" $r.Operation $r.Stat.Median '0 (file)' '-' $null
+    Add-BenchTarget $Targets $g.Name $goal $measured ($r.Stat.Median -lt $g.Ms)
+    Add-BenchComparison $Comparisons "local inventory, $($g.Size) hosts" ($r.Operation + $(if ($r.Projected) { " (projected)" } else { "" })) $r.Stat.Median '0 (file)' '-' $null
 }
 $Summary.Add(("local   10,000 hosts: list {0} ms, one update {1} ms, piped Disable {2} ms/item, piped Test-Removal {3} ms/item" -f
         (Format-BenchNumber (Find '10,000' 'list').Stat.Median 0), (Format-BenchNumber (Find '10,000' 'one update').Stat.Median 0),
