@@ -7,7 +7,9 @@
     Test   builds, runs the xunit suites and the Pester suite (in a child pwsh -NonInteractive), and ends
            with the line "N passed, N failed" summed over every suite; it exits non-zero on any failure.
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
-    Bench  builds and times the engine against the local inventory, printing a table.
+    Bench  builds and runs tests/Bench/Invoke-Bench.ps1: local inventory scale, cold start, remote, and issue 9's bulk
+           scenarios (fake-nova.py, the Nova sandbox, 10,000-host inventories) with side-by-side and Targets tables;
+           -BenchOptions passes it more parameters (e.g. @{ Large = $true }).
     Clean  removes build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -17,7 +19,9 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ Large = $true; Section = 'Fake', 'Nova' }.
+    [hashtable] $BenchOptions = @{}
 )
 
 $ErrorActionPreference = 'Stop'
@@ -148,7 +152,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Build; & (Join-Path $root 'tools/Demo.ps1') -ModuleDir $moduleDir }
-    'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration }
+    'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration @BenchOptions }
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
         Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
