@@ -13,7 +13,8 @@
       2. Cold start: `pwsh -c exit` vs Import-Module vs Import-Module + one Get on a local inventory.
       3. Remote: only when OS_CLIENT_CONFIG_FILE names a clouds.yaml with -Cloud (the Nova sandbox): Connect
          once, then -RemoteCalls Get calls; vs `openstack compute service list` when that command exists.
-      4. Issue 9 (bulk at scale), each in its own child processes:
+      4. Issue 9 (bulk at scale), each in its own child processes (Fake and LocalBulk run before section 3,
+         Nova after it):
          Fake       ../shared/tools/fake-nova.py, 2,000 services, started on free loopback ports: at 50 ms, 200
                     targets, -ThrottleLimit 16, -HostName / CSV ids / piped objects vs a sequential IRM loop and
                     ForEach-Object -Parallel IRM (-BulkRuns runs); at 0 ms the same module forms (-Runs runs) and
@@ -181,7 +182,19 @@ try {
         Add-BenchTarget $targets 'Import-Module over a bare pwsh start' '< 150 ms' "$(Format-BenchNumber $import 0) ms" ($import -lt 150)
     }
 
-    # ---- 3. Remote -----------------------------------------------------------------------------------------
+    # ---- 3. Issue 9: bulk against fake-nova.py, local inventories --------------------------------------------
+    $report = @{ Summary = $summary; Comparisons = $comparisons; Targets = $targets; Work = $work; ModuleDir = $ModuleDir }
+    if ($Section -contains 'Fake') { & (Join-Path $PSScriptRoot 'Measure-FakeSection.ps1') @report -SlowRuns $BulkRuns -FastRuns $Runs }
+    if ($Section -contains 'LocalBulk') {
+        $tenThousand = if ($Sizes -contains 10000) { $paths[[array]::IndexOf($Sizes, 10000)] } else {
+            $p = Join-Path $work 'inventory-10000.json'
+            Invoke-BenchChild (Join-Path $PSScriptRoot 'New-BenchInventory.ps1') @{ ModuleDir = $ModuleDir; Path = @($p); Count = @(10000) }
+            $p
+        }
+        & (Join-Path $PSScriptRoot 'Measure-LocalBulkSection.ps1') @report -Path $tenThousand -Large:$Large -Runs $Runs
+    }
+
+    # ---- 4. The Nova sandbox: remote session, then issue 9's bulk rows (last: a sandbox being seeded gets time) ---
     $config = $env:OS_CLIENT_CONFIG_FILE
     $sandbox = $config -and (Test-Path -LiteralPath $config) -and (Get-Content -Raw -LiteralPath $config) -match "(?m)^\s+$([regex]::Escape($Cloud)):\s*$"
     if ($Section -contains 'Remote') {
@@ -194,19 +207,7 @@ try {
             & (Join-Path $PSScriptRoot 'Measure-RemoteSection.ps1') -ModuleDir $ModuleDir -Cloud $Cloud -Calls $RemoteCalls -Work $work -Summary $summary
         }
     }
-
-    # ---- 4. Issue 9: bulk against fake-nova.py, the real Nova sandbox, local inventories ----------------------
-    $report = @{ Summary = $summary; Comparisons = $comparisons; Targets = $targets; Work = $work; ModuleDir = $ModuleDir }
-    if ($Section -contains 'Fake') { & (Join-Path $PSScriptRoot 'Measure-FakeSection.ps1') @report -SlowRuns $BulkRuns -FastRuns $Runs }
     if ($Section -contains 'Nova') { & (Join-Path $PSScriptRoot 'Measure-SandboxBulkSection.ps1') @report -Cloud $Cloud -NotConfigured:(-not $sandbox) -Runs $BulkRuns }
-    if ($Section -contains 'LocalBulk') {
-        $tenThousand = if ($Sizes -contains 10000) { $paths[[array]::IndexOf($Sizes, 10000)] } else {
-            $p = Join-Path $work 'inventory-10000.json'
-            Invoke-BenchChild (Join-Path $PSScriptRoot 'New-BenchInventory.ps1') @{ ModuleDir = $ModuleDir; Path = @($p); Count = @(10000) }
-            $p
-        }
-        & (Join-Path $PSScriptRoot 'Measure-LocalBulkSection.ps1') @report -Path $tenThousand -Large:$Large -Runs $Runs
-    }
 }
 finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue

@@ -6,7 +6,8 @@
 .DESCRIPTION
     Against fake-nova.py (-Endpoint, any token) or a real Nova (-Cloud from OS_CLIENT_CONFIG_FILE: the module
     connects with -Cloud; the IRM loops get their own token from Keystone, POST /v3/auth/tokens, and the
-    compute endpoint from its catalog; the token never leaves this process). Target hosts: -Hosts.
+    compute endpoint from its catalog; the token never leaves this process). Target hosts: -Hosts, or
+    -PickHosts N of the listed bulk-compute-* hosts, evenly spread.
     Scenarios (-Scenario picks some, in this order):
       HostName     Set-ComputeServiceForcedDown -HostName <hosts>
       CsvIds       Import-Csv ids.csv | Set-ComputeServiceForcedDown      (one Id column: the hosts' uuids)
@@ -23,7 +24,8 @@ param(
     [Parameter(Mandatory)] [string] $ModuleDir,
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $WorkDir,
-    [Parameter(Mandatory)] [string[]] $Hosts,
+    [string[]] $Hosts = @(),
+    [int] $PickHosts = 0,
     [string] $Endpoint,
     [string] $Cloud,
     [int] $ThrottleLimit = 1,
@@ -57,6 +59,13 @@ if ($all.Count -lt $MinServices) {
 }
 $byHost = @{}
 foreach ($s in $all) { if ($s.Binary -eq 'nova-compute') { $byHost[$s.Host] = $s } }
+if ($PickHosts) {
+    # Spread over the listing: every k-th bulk host.
+    $bulk = @($byHost.Keys | Where-Object { $_ -like 'bulk-compute-*' } | Sort-Object)
+    if ($bulk.Count -lt $PickHosts) { throw "Only $($bulk.Count) bulk-compute-* hosts listed, $PickHosts wanted." }
+    $step = [math]::Floor($bulk.Count / $PickHosts)
+    $Hosts = @(0..($PickHosts - 1) | ForEach-Object { $bulk[$_ * $step] })
+}
 $missing = @($Hosts | Where-Object { -not $byHost.ContainsKey($_) })
 if ($missing) { throw "$($missing.Count) target host(s) not listed, e.g. $($missing[0])." }
 $csv = Join-Path $WorkDir 'ids.csv'

@@ -38,11 +38,10 @@ function Skip([string] $why) {
 }
 if ($NotConfigured) { return Skip "skipped (no sandbox: OS_CLIENT_CONFIG_FILE with cloud $Cloud not set)" }
 
-$hosts = @(1..100 | ForEach-Object { 'bulk-compute-{0:d5}' -f ($_ * 20) })
 $resultPath = Join-Path $Work 'nova-bulk.json'
 try {
     Invoke-BenchChild (Join-Path $PSScriptRoot 'Measure-Bulk.ps1') @{ ModuleDir = $ModuleDir; Cloud = $Cloud; ResultPath = $resultPath; WorkDir = $Work
-        Hosts = $hosts; Runs = $Runs; MinServices = 1000; Scenario = @('HostName', 'CsvIds', 'Piped', 'IrmLoop') }
+        PickHosts = 100; Runs = $Runs; MinServices = 1000; Scenario = @('HostName', 'CsvIds', 'Piped', 'IrmLoop') }
 }
 catch { return Skip "failed ($($_.Exception.Message))" }
 $result = Get-Content -Raw -LiteralPath $resultPath | ConvertFrom-Json
