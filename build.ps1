@@ -9,7 +9,7 @@
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
     Bench  builds and runs tests/Bench/Invoke-Bench.ps1: local inventory scale, cold start, remote, and issue 9's bulk
            scenarios (fake-nova.py, the Nova sandbox, 10,000-host inventories) with side-by-side and Targets tables;
-           -BenchOptions passes it more parameters (e.g. @{ Large = $true }).
+           -BenchOptions passes it more parameters (e.g. @{ HundredThousandHosts = $true }).
     Clean  removes build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -20,7 +20,7 @@ param(
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
-    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ Large = $true; Section = 'Fake', 'Nova' }.
+    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ HundredThousandHosts = $true; Section = 'Fake', 'Nova' }.
     [hashtable] $BenchOptions = @{}
 )
 

@@ -22,7 +22,7 @@
          Nova       the sandbox of section 3 when it was seeded with SEED_HOSTS=2000 SEED_BULK_PLACEMENT=0:
                     100 targets, the same module forms vs a sequential IRM loop with a Keystone token.
          LocalBulk  10,000 hosts: list, one update, every compute piped to Disable / Test-ComputeServiceRemoval;
-                    with -Large (or COMPUTESERVICES_BENCH_LARGE=1) also 100,000 hosts: list, one update.
+                    with -HundredThousandHosts (or COMPUTESERVICES_BENCH_LARGE=1) also 100,000 hosts: list, one update.
        Request counts come from the module's own -Verbose request log (one more run of each scenario).
        Then a side-by-side table (module vs reference, ratio) and a Targets table (measured, met yes/no).
     -Section runs only some sections. Targets are not asserted (no exit code): the tables are read by people.
@@ -43,7 +43,7 @@ param(
     [string] $Cloud = 'sandbox-admin',
     [ValidateRange(1, 15)] [int] $BulkRuns = 3,
     # The 100,000-host inventory rows: opt-in, generating that inventory takes minutes on a small machine.
-    [switch] $Large = ($env:COMPUTESERVICES_BENCH_LARGE -eq '1'),
+    [switch] $HundredThousandHosts = ($env:COMPUTESERVICES_BENCH_LARGE -eq '1'),
     [ValidateSet('Local', 'Cold', 'Remote', 'Fake', 'Nova', 'LocalBulk')]
     [string[]] $Section = @('Local', 'Cold', 'Remote', 'Fake', 'Nova', 'LocalBulk')
 )
@@ -191,7 +191,7 @@ try {
             Invoke-BenchChild (Join-Path $PSScriptRoot 'New-BenchInventory.ps1') @{ ModuleDir = $ModuleDir; Path = @($p); Count = @(10000) }
             $p
         }
-        & (Join-Path $PSScriptRoot 'Measure-LocalBulkSection.ps1') @report -Path $tenThousand -Large:$Large -Runs $Runs
+        & (Join-Path $PSScriptRoot 'Measure-LocalBulkSection.ps1') @report -Path $tenThousand -Large:$HundredThousandHosts -Runs $Runs
     }
 
     # ---- 4. The Nova sandbox: remote session, then issue 9's bulk rows (last: a sandbox being seeded gets time) ---

@@ -61,7 +61,7 @@ $goals = @(
 foreach ($g in $goals) {
     $r = Find $g.Size $g.Like
     $goal = '< ' + (Format-BenchNumber $g.Ms 0) + ' ms'
-    if (-not $r) { Add-BenchTarget $Targets $g.Name $goal 'not run (100,000 hosts is opt-in: -Large or COMPUTESERVICES_BENCH_LARGE=1)' $null; continue }
+    if (-not $r) { Add-BenchTarget $Targets $g.Name $goal 'not run (100,000 hosts is opt-in: Invoke-Bench -HundredThousandHosts or COMPUTESERVICES_BENCH_LARGE=1)' $null; continue }
     $measured = (Format-BenchNumber $r.Stat.Median 0) + ' ms' + $(if ($r.Projected) { ' (projected)' } else { '' })
     Add-BenchTarget $Targets $g.Name $goal $measured ($r.Stat.Median -lt $g.Ms)
     Add-BenchComparison $Comparisons "local inventory, $($g.Size) hosts" ($r.Operation + $(if ($r.Projected) { " (projected)" } else { "" })) $r.Stat.Median '0 (file)' '-' $null
