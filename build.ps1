@@ -7,7 +7,9 @@
     Test   builds, runs the xunit suites and the Pester suite (in a child pwsh -NonInteractive), and ends
            with the line "N passed, N failed" summed over every suite; it exits non-zero on any failure.
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
-    Bench  builds and times the engine against the local inventory, printing a table.
+    Bench  builds and runs tests/Bench/Invoke-Bench.ps1: local inventory scale, cold start, remote, and issue 9's bulk
+           scenarios (fake-nova.py, the Nova sandbox, 10,000-host inventories) with side-by-side and Targets tables;
+           -BenchOptions passes it more parameters (e.g. @{ HundredThousandHosts = $true }).
     Soak   builds and runs the randomized differential test (tests/Pester/DifferentialRandom.ps1) with fresh seeds
            against the Nova sandbox (OS_CLIENT_CONFIG_FILE with sandbox-admin, NOVA_SANDBOX_DIR) for -Minutes,
            printing every seed, and at the end how many steps and sequences agreed; exits non-zero on a difference.
@@ -23,7 +25,9 @@ param(
     [ValidateRange(1, 1440)]
     [int] $Minutes = 10,
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ HundredThousandHosts = $true; Section = 'Fake', 'Nova' }.
+    [hashtable] $BenchOptions = @{}
 )
 
 $ErrorActionPreference = 'Stop'
@@ -182,7 +186,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Build; & (Join-Path $root 'tools/Demo.ps1') -ModuleDir $moduleDir }
-    'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration }
+    'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration @BenchOptions }
     'Soak' { Invoke-Soak }
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out

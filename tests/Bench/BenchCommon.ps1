@@ -57,13 +57,43 @@ function Format-BenchNumber([double] $Value, [int] $Decimals = 1) {
     [string]::Format([cultureinfo]::InvariantCulture, "{0:N$Decimals}", $Value)
 }
 
-function Write-BenchTable([string] $Title, $Rows) {
+function Write-BenchTable([string] $Title, $Rows, [int] $Width = 140) {
     Write-Host ''
     Write-Host "== $Title"
     $rendering = $PSStyle.OutputRendering
     try {
         $PSStyle.OutputRendering = 'PlainText'   # a table that reads the same in a log as on a terminal
-        $Rows | Format-Table -AutoSize | Out-String -Width 140 | Write-Host
+        $Rows | Format-Table -AutoSize | Out-String -Width $Width | Write-Host
     }
     finally { $PSStyle.OutputRendering = $rendering }
+}
+
+# One line of the final "Targets" table: what is aimed at, what was measured, and whether it was met.
+function Add-BenchTarget($Targets, [string] $Target, [string] $Goal, [string] $Measured, $Met) {
+    $Targets.Add([pscustomobject]@{
+            Target   = $Target
+            Goal     = $Goal
+            Measured = $Measured
+            Met      = if ($null -eq $Met) { 'n/a' } elseif ($Met) { 'yes' } else { 'NO' }
+        })
+}
+
+# One row of the side-by-side table (issue 9's rows): the module's time against a reference, ratio = module / reference.
+function Add-BenchComparison($Comparisons, [string] $Scenario, [string] $Module, $ModuleMs, [string] $Requests, [string] $Reference, $ReferenceMs) {
+    $Comparisons.Add([pscustomobject]@{
+            Scenario              = $Scenario
+            Module                = $Module
+            'Module ms'           = if ($null -eq $ModuleMs) { '-' } else { Format-BenchNumber $ModuleMs 0 }
+            'Requests (GET list)' = $Requests
+            Reference             = $Reference
+            'Reference ms'        = if ($null -eq $ReferenceMs) { '-' } else { Format-BenchNumber $ReferenceMs 0 }
+            'Module/ref'          = if ($null -eq $ModuleMs -or $null -eq $ReferenceMs) { '-' } else { 'x' + (Format-BenchNumber ($ModuleMs / $ReferenceMs) 2) }
+        })
+}
+
+# A loopback TCP port nothing listens on right now.
+function Get-BenchFreePort {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }

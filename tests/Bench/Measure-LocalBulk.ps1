@@ -1,0 +1,71 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Issue 9's local inventory rows (run in a fresh child pwsh): on -Path (10,000 hosts) a full listing, one
+    update, every compute service piped to Disable-ComputeService -Reason x and to Test-ComputeServiceRemoval;
+    on -LargePath (100,000 hosts, optional) a listing and one update. Writes JSON to -ResultPath.
+.DESCRIPTION
+    Listing and one update: one untimed warm-up, then -Runs timed runs (full GC before each, outside the
+    timing). The update alternates its reason, so every run writes a change. The two 10,000-item pipelines
+    first run on -Sample services; when that rate projects the whole pipeline over -BudgetSeconds, the row
+    is the projection (marked so), not a measurement: the bench stays within its time. Otherwise the whole
+    pipeline runs once (Get-ComputeService -Binary nova-compute | ..., the listing included in the time).
+    The files are changed: pass copies.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModuleDir,
+    [Parameter(Mandatory)] [string] $Path,
+    [string] $LargePath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [int] $Runs = 5,
+    [int] $Sample = 50,
+    [int] $BudgetSeconds = 60
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$ProgressPreference = 'SilentlyContinue'
+Import-Module (Join-Path $ModuleDir 'ComputeServices.psd1')
+
+function Measure-Ms([scriptblock] $block) {
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $null = & $block
+    $watch.Stop()
+    $watch.Elapsed.TotalMilliseconds
+}
+
+$script:reason = 0
+function Measure-Inventory([string] $p, [string] $label) {
+    $list = { $null = Get-ComputeService -InventoryPath $p }
+    $update = { $script:reason++; Disable-ComputeService -InventoryPath $p -HostName 'bulk-00042' -Reason "bench $script:reason" -Confirm:$false }
+    $null = Measure-Ms $list; $null = Measure-Ms $update
+    [pscustomobject]@{ Size = $label; Operation = 'list'; Items = 1; Ms = @(foreach ($i in 1..$Runs) { Measure-Ms $list }); Projected = $false }
+    [pscustomobject]@{ Size = $label; Operation = 'one update'; Items = 1; Ms = @(foreach ($i in 1..$Runs) { Measure-Ms $update }); Projected = $false }
+}
+
+# A pipeline over every compute service ($pipeline takes how many to take, 0 = all), or its projection from the first -Sample.
+function Measure-Pipeline([string] $operation, [scriptblock] $pipeline, [int] $total) {
+    $sampleMs = Measure-Ms { & $pipeline $Sample }
+    $projected = $sampleMs / $Sample * $total
+    if ($projected -gt $BudgetSeconds * 1000) {
+        return [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($projected); Projected = $true; SampleMs = $sampleMs; Sample = $Sample }
+    }
+    $ms = Measure-Ms { & $pipeline 0 }
+    [pscustomobject]@{ Size = '10,000'; Operation = $operation; Items = $total; Ms = @($ms); Projected = $false; SampleMs = $sampleMs; Sample = $Sample }
+}
+function Get-Computes([int] $first) {
+    if ($first) { Get-ComputeService -InventoryPath $Path -Binary nova-compute | Select-Object -First $first }
+    else { Get-ComputeService -InventoryPath $Path -Binary nova-compute }
+}
+
+$computes = @(Get-ComputeService -InventoryPath $Path -Binary nova-compute).Count
+$results = [Collections.Generic.List[object]]::new()
+foreach ($r in (Measure-Inventory $Path '10,000')) { $results.Add($r) }
+$results.Add((Measure-Pipeline "$computes piped Disable-ComputeService -Reason x" {
+            param($first) Get-Computes $first | Disable-ComputeService -InventoryPath $Path -Reason $(if ($first) { 'x-sample' } else { 'x' }) -Confirm:$false } $computes))
+$results.Add((Measure-Pipeline "$computes piped Test-ComputeServiceRemoval" {
+            param($first) $null = Get-Computes $first | Test-ComputeServiceRemoval -InventoryPath $Path } $computes))
+if ($LargePath) { foreach ($r in (Measure-Inventory $LargePath '100,000')) { $results.Add($r) } }
+ConvertTo-Json -InputObject @($results) -Depth 4 | Set-Content -LiteralPath $ResultPath
