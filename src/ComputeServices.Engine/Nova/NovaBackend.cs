@@ -55,8 +55,11 @@ namespace ComputeServices.Nova
             query ??= ServiceQuery.All;
             var path = "os-services" + Query(("host", query.Host), ("binary", query.Binary));
             var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
-            using var doc = response.Json();
-            return NovaJson.Services(doc.RootElement, Description);
+            var source = Description;
+            var services = NovaServiceReader.TryRead(response.Body, source);
+            if (services != null) return services;
+            using var doc = response.Json();   // not the JSON expected: the document path reports it, or reads what it can
+            return NovaJson.Services(doc.RootElement, source);
         }
 
         public async Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken cancellationToken)
