@@ -8,7 +8,7 @@ using YamlDotNet.Core;
 namespace ComputeServices.Config
 {
     /// <summary>
-    /// Reads connection settings the way openstacksdk does (reference §4.1, §4.2).
+    /// Reads connection settings the way openstacksdk does (openstack/config/loader.py in openstacksdk: the search path, secure.yaml, the envvars cloud).
     /// <list type="bullet">
     /// <item>clouds.yaml: <c>OS_CLIENT_CONFIG_FILE</c>, then the current directory, the user config dir, <c>~/.config/openstack</c>,
     /// the site config dir and <c>/etc/openstack</c>; <c>clouds.yaml|yml|json</c> in each; the first file found wins.

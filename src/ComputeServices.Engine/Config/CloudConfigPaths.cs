@@ -47,7 +47,7 @@ namespace ComputeServices.Config
         }
     }
 
-    /// <summary>openstacksdk's CONFIG_SEARCH_PATH (reference §4.1), per platform.</summary>
+    /// <summary>openstacksdk's CONFIG_SEARCH_PATH (openstack/config/loader.py in openstacksdk), per platform.</summary>
     internal static class CloudConfigPaths
     {
         public static readonly string[] CloudFileNames = { "clouds.yaml", "clouds.yml", "clouds.json" };

@@ -46,7 +46,7 @@ namespace ComputeServices.Nova
         public override string ToString() => $"{Type} {Interface ?? "?"}/{Region ?? "?"} {Url}";
     }
 
-    /// <summary>Builds Keystone v3 auth requests and reads their answers (reference §4.3).</summary>
+    /// <summary>Builds Keystone v3 auth requests and reads their answers (the Identity v3 API: POST /v3/auth/tokens, the token in X-Subject-Token, the catalog in the body).</summary>
     internal static class KeystoneAuthenticator
     {
         /// <summary><c>{auth_url}/v3/auth/tokens</c>, whether or not the auth URL already ends in /v3.</summary>

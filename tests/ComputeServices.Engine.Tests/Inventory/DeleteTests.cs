@@ -8,7 +8,7 @@ using static ComputeServices.Tests.Inventory.TempInventory;
 
 namespace ComputeServices.Tests.Inventory
 {
-    /// <summary>DeleteAsync / TestRemovalAsync: Nova's DELETE /os-services/{id} checks and cleanup (reference §1.6).</summary>
+    /// <summary>DeleteAsync / TestRemovalAsync: Nova's DELETE /os-services/{id} checks and cleanup (ServiceController.delete in nova/api/openstack/compute/services.py).</summary>
     public class DeleteTests
     {
         private static ComputeServiceException Blocked(TempInventory t, string host, string errorId)

@@ -8,7 +8,7 @@ using static ComputeServices.Tests.Inventory.TempInventory;
 
 namespace ComputeServices.Tests.Inventory
 {
-    /// <summary>UpdateAsync on the sample inventory: Nova's 2.53 PUT /os-services/{id} rules (reference §1.5).</summary>
+    /// <summary>UpdateAsync on the sample inventory: Nova's 2.53 PUT /os-services/{id} rules (ServiceController._update_v253 in nova/api/openstack/compute/services.py).</summary>
     public class UpdateTests : IDisposable
     {
         private readonly TempInventory _t = Sample();
@@ -125,7 +125,7 @@ namespace ComputeServices.Tests.Inventory
         }
 
         // Nova's _update_v253 looks the service up (404) and refuses non-compute binaries (400 "not supported") BEFORE it checks
-        // enabled+reason and "No updates were requested" (reference §1.5, steps 4-8). The inventory checks the body first.
+        // enabled+reason and "No updates were requested" (_update_v253: checks 4 to 8). The inventory checks the body first.
 
         [Fact]
         public void NovaOrder_EmptyChangeOnAScheduler_IsUpdateNotSupported()

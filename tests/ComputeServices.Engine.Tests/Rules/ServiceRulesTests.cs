@@ -7,7 +7,7 @@ using Xunit;
 
 namespace ComputeServices.Tests.Rules
 {
-    /// <summary>ServiceRules against Nova's own rules (reference §1.3–1.6) and its v2.53 request samples.</summary>
+    /// <summary>ServiceRules against Nova's own rules (nova/api/openstack/compute/services.py and schemas/services.py in Nova 26) and its v2.53 request samples.</summary>
     public class ServiceRulesTests
     {
         private static readonly DateTime Now = new DateTime(2012, 10, 29, 13, 42, 11, DateTimeKind.Utc); // Nova's fake_utcnow
