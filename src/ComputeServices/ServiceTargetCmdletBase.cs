@@ -118,7 +118,8 @@ namespace ComputeServices.Commands
 
         private ServiceResolver ResolverOf(IComputeServiceBackend backend)
         {
-            if (!_resolvers.TryGetValue(backend, out var resolver)) _resolvers[backend] = resolver = new ServiceResolver(backend);
+            if (!_resolvers.TryGetValue(backend, out var resolver))
+                _resolvers[backend] = resolver = new ServiceResolver(backend, mayBeOne: !MyInvocation.ExpectingInput && BatchSize <= 1);
             return resolver;
         }
 

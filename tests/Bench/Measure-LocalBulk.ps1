@@ -19,7 +19,7 @@ param(
     [string] $LargePath,
     [Parameter(Mandatory)] [string] $ResultPath,
     [int] $Runs = 5,
-    [int] $Sample = 50,
+    [int] $Sample = 1000,
     [int] $BudgetSeconds = 60
 )
 

@@ -9,8 +9,8 @@ namespace ComputeServices.Session
 {
     /// <summary>
     /// Finds the services a command was given by name or id, from one listing of the backend per command: the first
-    /// name or id is asked of the backend alone (a command about one service costs one small request), the second lists
-    /// everything once, and later ones are looked up in that listing. A name or id the listing does not have (it may be
+    /// host name is asked of the backend alone when the command may be about one service (one small request), otherwise
+    /// everything is listed once, and later names and ids are looked up in that listing. A name or id the listing does not have (it may be
     /// new, or a legacy integer id) is asked of the backend itself, once per such item. Not thread-safe: the pipeline
     /// thread resolves, concurrent work only runs what was resolved.
     /// </summary>
@@ -20,9 +20,13 @@ namespace ComputeServices.Session
         private IReadOnlyList<ComputeService>? _listing;
         private bool _askedOne;
 
-        public ServiceResolver(IComputeServiceBackend backend)
+        /// <param name="backend">Where the names live.</param>
+        /// <param name="mayBeOne">False when the command already knows it has many names (a list, piped input): then even
+        /// the first comes from the listing.</param>
+        public ServiceResolver(IComputeServiceBackend backend, bool mayBeOne = true)
         {
             _backend = backend ?? throw new ArgumentNullException(nameof(backend));
+            _askedOne = !mayBeOne;
         }
 
         /// <summary>How many full listings this resolver made (for the benchmark's request counts).</summary>
@@ -36,7 +40,8 @@ namespace ComputeServices.Session
         {
             if (reference == null) throw new ArgumentNullException(nameof(reference));
             var isPattern = !reference.IsById && ServiceIdentity.IsPattern(reference.Host);
-            if (!_askedOne && !isPattern)
+            // Nova has no GET by id: an id alone would cost a full listing anyway.
+            if (!_askedOne && !isPattern && !reference.IsById)
             {
                 _askedOne = true;
                 return new[] { await _backend.ResolveAsync(reference, cancellationToken).ConfigureAwait(false) };

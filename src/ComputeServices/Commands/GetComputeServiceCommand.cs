@@ -88,7 +88,7 @@ namespace ComputeServices.Commands
                 .ToList();
 
             ReportMissing(matches, byId);
-            foreach (var service in matches) WriteObject(service);
+            WriteObject(matches, enumerateCollection: true);
         }
 
         // Ids as the mutating cmdlets take them: a uuid in any spelling, or a legacy integer id that only the backend can

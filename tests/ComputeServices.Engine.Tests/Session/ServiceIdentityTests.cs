@@ -83,10 +83,15 @@ namespace ComputeServices.Tests.Session
             backend.Lists = 0;
             foreach (var s in all) await resolver.ResolveAsync(ServiceRef.ByHost(s.Host, s.Binary), default);
             foreach (var s in all) await resolver.ResolveAsync(ServiceRef.ById(s.Id!.ToUpperInvariant()), default);
-            // The first name is asked alone (one small request); every later one comes from one listing.
+            // The first name is asked alone (one small request); every later one, and every id, comes from one listing.
             Assert.Equal(1, backend.Lists);
             Assert.Equal(1, backend.Resolves);
             Assert.Equal(1, resolver.Listings);
+
+            var many = new ServiceResolver(backend, mayBeOne: false);
+            backend.Lists = backend.Resolves = 0;
+            foreach (var s in all) await many.ResolveAsync(ServiceRef.ByHost(s.Host, s.Binary), default);
+            Assert.Equal((1, 0), (backend.Lists, backend.Resolves));
         }
 
         [Fact]
