@@ -12,6 +12,10 @@ namespace ComputeServices.Rules
     /// </summary>
     public static class ServiceIdentity
     {
+        // Patterns are few and reused across thousands of services: each is turned into a regex once.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Patterns =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Regex>(StringComparer.Ordinal);
+
         public static bool IsPattern(string? value)
         {
             if (value == null) return false;
@@ -28,7 +32,7 @@ namespace ComputeServices.Rules
         {
             if (value == null) return false;
             if (!IsPattern(nameOrPattern)) return string.Equals(Unescape(nameOrPattern), value, StringComparison.Ordinal);
-            return ToRegex(nameOrPattern).IsMatch(value);
+            return Patterns.GetOrAdd(nameOrPattern, ToRegex).IsMatch(value);
         }
 
         /// <summary>The literal a name stands for (backtick escapes removed), for server-side filters.</summary>

@@ -80,10 +80,6 @@ namespace ComputeServices.Session
                 };
 
             var inventoryVariable = InventoryFromEnvironment();
-            var osCloud = _environment.Get("OS_CLOUD");
-            var loader = new CloudConfigLoader(_environment);
-            var fromEnvironment = loader.LoadFromEnvironment();
-
             var current = _session.Current;
             if (current != null)
             {
@@ -92,6 +88,10 @@ namespace ComputeServices.Session
                         $"Using the current connection from Connect-ComputeService; ${InventoryVariable} ('{inventoryVariable}') is ignored while connected (Disconnect-ComputeService to use it).");
                 return new BackendChoice(Remote(current), "the current connection (Connect-ComputeService)", false);
             }
+
+            var osCloud = _environment.Get("OS_CLOUD");
+            var loader = new CloudConfigLoader(_environment);
+            var fromEnvironment = loader.LoadFromEnvironment();
 
             if (inventoryVariable != null)
             {

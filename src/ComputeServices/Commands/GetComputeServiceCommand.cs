@@ -76,20 +76,28 @@ namespace ComputeServices.Commands
             }
 
             var byId = ids == null ? null : MatchIds(ids, services);
-            var matches = services
-                .Where(s => HostName == null || HostName.Any(h => ServiceIdentity.Matches(h, s.Host)))
-                .Where(s => Binary == null || Binary.Any(b => ServiceIdentity.Matches(b, s.Binary)))
-                .Where(s => Zone == null || Zone.Any(z => ServiceIdentity.Matches(z, s.Zone)))
-                .Where(s => Status == null || Status.Any(v => string.Equals(v, s.Status, StringComparison.OrdinalIgnoreCase)))
-                .Where(s => State == null || State.Any(v => string.Equals(v, s.State, StringComparison.OrdinalIgnoreCase)))
-                .Where(s => byId == null || byId.Values.Any(found => found != null && ServiceIdentity.SameId(found.Id, s.Id)))
-                .OrderBy(s => s.Host, StringComparer.Ordinal)
-                .ThenBy(s => s.Binary, StringComparer.Ordinal)
-                .ToList();
+            var matches = new List<ComputeService>(services.Count);
+            foreach (var s in services)
+                if (Wanted(s, byId)) matches.Add(s);
+            matches.Sort(ByHostThenBinary);
 
             ReportMissing(matches, byId);
             WriteObject(matches, enumerateCollection: true);
         }
+
+        private static readonly Comparison<ComputeService> ByHostThenBinary = (a, b) =>
+        {
+            var byHost = string.CompareOrdinal(a.Host, b.Host);
+            return byHost != 0 ? byHost : string.CompareOrdinal(a.Binary, b.Binary);
+        };
+
+        private bool Wanted(ComputeService s, Dictionary<string, ComputeService?>? byId)
+            => (HostName == null || HostName.Any(h => ServiceIdentity.Matches(h, s.Host)))
+               && (Binary == null || Binary.Any(b => ServiceIdentity.Matches(b, s.Binary)))
+               && (Zone == null || Zone.Any(z => ServiceIdentity.Matches(z, s.Zone)))
+               && (Status == null || Status.Any(v => string.Equals(v, s.Status, StringComparison.OrdinalIgnoreCase)))
+               && (State == null || State.Any(v => string.Equals(v, s.State, StringComparison.OrdinalIgnoreCase)))
+               && (byId == null || byId.Values.Any(found => found != null && ServiceIdentity.SameId(found.Id, s.Id)));
 
         // Ids as the mutating cmdlets take them: a uuid in any spelling, or a legacy integer id that only the backend can
         // map (the inventory keeps them; Nova below 2.53 lists them). An id the backend rejects is reported here.
