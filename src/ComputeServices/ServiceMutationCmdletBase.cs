@@ -90,6 +90,7 @@ namespace ComputeServices.Commands
             BeforeApply(service);
             var token = CancellationToken;
             var limit = ThrottleLimit;
+            var concurrent = ThrottleLimit > 1;
             if (backend is Inventory.IGroupCommitBackend groupCommit)
             {
                 if (!_groupCommits.Contains(groupCommit))
@@ -98,8 +99,9 @@ namespace ComputeServices.Commands
                     _groupCommits.Add(groupCommit);
                 }
                 limit = MaxQueuedForGroupCommit;
+                concurrent = false;   // queuing a change is instant, and keeps the changes in input order
             }
-            var work = ThrottleLimit > 1
+            var work = concurrent
                 ? Task.Run(() => ApplyAsync(backend, service, token))
                 : ApplyAsync(backend, service, token);
             _pending.Enqueue((service, work));
