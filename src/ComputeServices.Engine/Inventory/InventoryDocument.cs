@@ -21,6 +21,20 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("migrations")] public List<MigrationRecord> Migrations { get; set; } = new List<MigrationRecord>();
         [JsonPropertyName("aggregates")] public List<AggregateRecord> Aggregates { get; set; } = new List<AggregateRecord>();
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        /// <summary>A deep copy: changing it, or any record in it, leaves this document as it was.</summary>
+        public InventoryDocument Copy()
+        {
+            var copy = (InventoryDocument)MemberwiseClone();
+            copy.Settings = Settings.Copy();
+            copy.Services = Services.ConvertAll(s => s.Copy());
+            copy.ComputeNodes = ComputeNodes.ConvertAll(n => n.Copy());
+            copy.Instances = Instances.ConvertAll(i => i.Copy());
+            copy.Migrations = Migrations.ConvertAll(m => m.Copy());
+            copy.Aggregates = Aggregates.ConvertAll(a => a.Copy());
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class InventorySettings
@@ -30,6 +44,14 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("default_availability_zone")] public string DefaultAvailabilityZone { get; set; } = "nova";
         [JsonPropertyName("internal_service_availability_zone")] public string InternalServiceAvailabilityZone { get; set; } = "internal";
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        // Every other member is a value or a string: a memberwise copy is deep.
+        public InventorySettings Copy()
+        {
+            var copy = (InventorySettings)MemberwiseClone();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class ServiceRecord
@@ -47,6 +69,14 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("created_at")] public DateTime? CreatedAt { get; set; }
         [JsonPropertyName("updated_at")] public DateTime? UpdatedAt { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        // Every other member is a value or a string: a memberwise copy is deep.
+        public ServiceRecord Copy()
+        {
+            var copy = (ServiceRecord)MemberwiseClone();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class ComputeNodeRecord
@@ -55,6 +85,14 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("host")] public string Host { get; set; } = "";
         [JsonPropertyName("hypervisor_hostname")] public string HypervisorHostname { get; set; } = "";
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        // Every other member is a value or a string: a memberwise copy is deep.
+        public ComputeNodeRecord Copy()
+        {
+            var copy = (ComputeNodeRecord)MemberwiseClone();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class InstanceRecord
@@ -65,6 +103,14 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("node")] public string? Node { get; set; }
         [JsonPropertyName("vm_state")] public string? VmState { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        // Every other member is a value or a string: a memberwise copy is deep.
+        public InstanceRecord Copy()
+        {
+            var copy = (InstanceRecord)MemberwiseClone();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class MigrationRecord
@@ -78,6 +124,14 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("dest_compute")] public string? DestCompute { get; set; }
         [JsonPropertyName("dest_node")] public string? DestNode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        // Every other member is a value or a string: a memberwise copy is deep.
+        public MigrationRecord Copy()
+        {
+            var copy = (MigrationRecord)MemberwiseClone();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
     }
 
     public sealed class AggregateRecord
@@ -87,5 +141,21 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("hosts")] public List<string> Hosts { get; set; } = new List<string>();
         [JsonPropertyName("metadata")] public Dictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        public AggregateRecord Copy()
+        {
+            var copy = (AggregateRecord)MemberwiseClone();
+            copy.Hosts = new List<string>(Hosts);
+            copy.Metadata = new Dictionary<string, string>(Metadata, Metadata.Comparer);
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
+    }
+
+    internal static class RecordCopy
+    {
+        // JsonElement values are read-only views of their own parsed document: sharing them is safe.
+        public static Dictionary<string, JsonElement>? Of(Dictionary<string, JsonElement>? extra)
+            => extra == null ? null : new Dictionary<string, JsonElement>(extra, extra.Comparer);
     }
 }

@@ -14,12 +14,12 @@ namespace ComputeServices.Inventory
     /// </summary>
     public sealed class InventoryFile
     {
-        internal static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            ReadCommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        };
+        internal static readonly JsonSerializerOptions JsonOptions = InventoryJson.Default.Options;
+
+        private static long _parses;
+
+        /// <summary>How many inventories this process has parsed (tests and the benchmark see the shared documents at work).</summary>
+        internal static long Parses => System.Threading.Interlocked.Read(ref _parses);
 
         private readonly TimeSpan _lockTimeout;
 
@@ -56,7 +56,8 @@ namespace ComputeServices.Inventory
             {
                 var document = writeLock.Read();
                 var result = change(document);
-                writeLock.Commit(document);
+                // The document is this call's own (a fresh parse or a copy): the process may share it once written.
+                writeLock.Commit(document, shareAfterwards: true);
                 return result;
             }
         }
@@ -111,13 +112,15 @@ namespace ComputeServices.Inventory
         }
 
         /// <summary>Reads <paramref name="target"/>, refusing anything but a regular file before opening it (a FIFO would block).</summary>
-        internal InventoryDocument ReadTarget(string target)
+        internal InventoryDocument ReadTarget(string target) => Parse(ReadBytes(target), Path);
+
+        /// <summary>The bytes of <paramref name="target"/>, refusing anything but a regular file before opening it.</summary>
+        internal byte[] ReadBytes(string target)
         {
-            byte[] bytes;
             RequireRegularFile(target);
             try
             {
-                bytes = ReadAllBytesShared(target);
+                return ReadAllBytesShared(target);
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
@@ -127,7 +130,6 @@ namespace ComputeServices.Inventory
             {
                 throw InventoryPaths.Unreadable(Path, ex);
             }
-            return Parse(bytes, Path);
         }
 
         public static InventoryDocument Parse(string text, string path) => Parse(System.Text.Encoding.UTF8.GetBytes(text), path);
@@ -135,11 +137,12 @@ namespace ComputeServices.Inventory
         /// <summary>Parses and validates an inventory. One pass over the bytes; the version is probed only when that fails.</summary>
         public static InventoryDocument Parse(byte[] bytes, string path)
         {
+            System.Threading.Interlocked.Increment(ref _parses);
             var json = WithoutBom(bytes);
             InventoryDocument? document;
             try
             {
-                document = JsonSerializer.Deserialize<InventoryDocument>(json, JsonOptions);
+                document = JsonSerializer.Deserialize(json, InventoryJson.Default.InventoryDocument);
             }
             catch (JsonException ex)
             {
@@ -216,17 +219,37 @@ namespace ComputeServices.Inventory
             {
                 try
                 {
-                    using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                    using (var buffer = new MemoryStream(stream.CanSeek ? (int)stream.Length : 0))
-                    {
-                        stream.CopyTo(buffer);
-                        return buffer.ToArray();
-                    }
+                    using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                        return ReadToEnd(stream);
                 }
                 catch (IOException ex) when (attempt < 20 && !(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException))
                 {
                     Thread.Sleep(10);
                 }
+            }
+        }
+
+        // Straight into one array of the file's size (a large inventory is not copied twice); grows if the file does.
+        private static byte[] ReadToEnd(FileStream stream)
+        {
+            var bytes = new byte[stream.CanSeek ? Math.Max(stream.Length, 0) : 0];
+            var filled = 0;
+            while (true)
+            {
+                if (filled == bytes.Length)
+                {
+                    var next = stream.ReadByte();
+                    if (next < 0) return bytes;
+                    Array.Resize(ref bytes, Math.Max(bytes.Length * 2, 4096));
+                    bytes[filled++] = (byte)next;
+                }
+                var read = stream.Read(bytes, filled, bytes.Length - filled);
+                if (read == 0)
+                {
+                    if (filled != bytes.Length) Array.Resize(ref bytes, filled);
+                    return bytes;
+                }
+                filled += read;
             }
         }
 

@@ -43,13 +43,28 @@ namespace ComputeServices.Inventory
             }
         }
 
-        public InventoryDocument Read() => _file.ReadTarget(Target);
+        /// <summary>
+        /// The document to change: a copy of the one this process last parsed or wrote when the file still holds
+        /// exactly those bytes, else a fresh parse.
+        /// </summary>
+        public InventoryDocument Read()
+        {
+            var stamp = ParsedInventories.StampOf(Target);
+            if (stamp != null && ParsedInventories.ForWriting(Target, stamp.Value.Length) is InventoryDocument known) return known;
+            return _file.ReadTarget(Target);
+        }
 
         /// <summary>
         /// Writes <paramref name="document"/> to a temp file beside the target (0600, or the target's own mode and owner),
         /// flushes it to disk and renames it over the target. On any failure the target is unchanged.
         /// </summary>
-        public void Commit(InventoryDocument document)
+        public void Commit(InventoryDocument document) => Commit(document, shareAfterwards: false);
+
+        /// <param name="shareAfterwards">
+        /// The caller gives <paramref name="document"/> up: once written, the commands of this process read it instead of
+        /// parsing the file again. Nothing may change it afterwards.
+        /// </param>
+        internal void Commit(InventoryDocument document, bool shareAfterwards)
         {
             if (_owner == null) throw new ObjectDisposedException(nameof(InventoryWriteLock));
             if (!_owner.StillOwned())
@@ -62,17 +77,24 @@ namespace ComputeServices.Inventory
             {
                 var original = UnixFiles.Stat(Target);
                 if (original.Kind != FileKind.Regular && original.Kind != FileKind.Missing) throw InventoryPaths.NotARegularFile(_file.Path, original);
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(document, InventoryFile.JsonOptions);
+                long length;
+                byte[] sha256;
                 using (var stream = UnixFiles.CreateNewPrivate(temp))
                 {
                     if (original.Kind == FileKind.Regular) UnixFiles.CopyModeAndOwner(stream, original);
-                    stream.Write(bytes, 0, bytes.Length);
+                    using (var hashing = new ContentHash.Writer(stream))
+                    {
+                        JsonSerializer.Serialize(hashing, document, InventoryJson.Default.InventoryDocument);
+                        (length, sha256) = (hashing.Written, hashing.Hash);
+                    }
                     stream.Flush(flushToDisk: true);
                 }
                 _file.BeforeReplace?.Invoke(temp);
                 if (File.Exists(Target)) File.Replace(temp, Target, null);
                 else File.Move(temp, Target);
                 UnixFiles.FlushFolder(folder);
+                if (shareAfterwards) ParsedInventories.Remember(Target, ParsedInventories.StampOf(Target), length, sha256, document);
+                else ParsedInventories.Forget(Target);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
