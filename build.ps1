@@ -9,7 +9,7 @@
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
     Bench  builds and runs tests/Bench/Invoke-Bench.ps1: local inventory scale, cold start, remote, and issue 9's bulk
            scenarios (fake-nova.py, the Nova sandbox, 10,000-host inventories) with side-by-side and Targets tables;
-           -BenchOptions passes it more parameters (e.g. @{ HundredThousandHosts = $true }).
+           -BenchOptions passes it more parameters (e.g. @{ HundredThousandHosts = $false; CrashKills = 0 }).
     Soak   builds and runs the randomized differential test (tests/Pester/DifferentialRandom.ps1) with fresh seeds
            against the Nova sandbox (OS_CLIENT_CONFIG_FILE with sandbox-admin, NOVA_SANDBOX_DIR) for -Minutes,
            printing every seed, and at the end how many steps and sequences agreed; exits non-zero on a difference.
@@ -26,7 +26,7 @@ param(
     [int] $Minutes = 10,
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
-    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ HundredThousandHosts = $true; Section = 'Fake', 'Nova' }.
+    # Bench only: more parameters for tests/Bench/Invoke-Bench.ps1, e.g. @{ HundredThousandHosts = $false; Section = 'Fake', 'Nova' }.
     [hashtable] $BenchOptions = @{}
 )
 
