@@ -56,7 +56,7 @@ namespace ComputeServices.Nova
             var path = "os-services" + Query(("host", query.Host), ("binary", query.Binary));
             var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             var source = Description;
-            var services = NovaServiceReader.TryRead(response.Body, source);
+            var services = NovaServiceReader.TryRead(response.BodyBytes, source);
             if (services != null) return services;
             using var doc = response.Json();   // not the JSON expected: the document path reports it, or reads what it can
             return NovaJson.Services(doc.RootElement, source);

@@ -13,10 +13,12 @@ namespace ComputeServices.Nova
     /// <summary>One HTTP answer, already read (the body is small JSON, capped by MaximumResponseSizeMB).</summary>
     internal sealed class NovaResponse
     {
-        public NovaResponse(int statusCode, string body, string? requestId, string? subjectToken, TimeSpan? retryAfter, string? apiVersionHeader = null)
+        private string? _body;
+
+        public NovaResponse(int statusCode, byte[] body, string? requestId, string? subjectToken, TimeSpan? retryAfter, string? apiVersionHeader = null)
         {
             StatusCode = statusCode;
-            Body = body;
+            BodyBytes = body;
             RequestId = requestId;
             SubjectToken = subjectToken;
             RetryAfter = retryAfter;
@@ -24,7 +26,10 @@ namespace ComputeServices.Nova
         }
 
         public int StatusCode { get; }
-        public string Body { get; }
+        /// <summary>The body as sent (UTF-8): a listing is parsed from these bytes, never from a copy as text.</summary>
+        public byte[] BodyBytes { get; }
+        /// <summary>The body as text, decoded on first use (errors, the debug log).</summary>
+        public string Body => _body ??= Encoding.UTF8.GetString(BodyBytes);
         public string? RequestId { get; }
         public string? SubjectToken { get; }
         public TimeSpan? RetryAfter { get; }
@@ -36,7 +41,7 @@ namespace ComputeServices.Nova
         {
             try
             {
-                return JsonDocument.Parse(string.IsNullOrWhiteSpace(Body) ? "{}" : Body);
+                return IsBlank(BodyBytes) ? JsonDocument.Parse("{}") : JsonDocument.Parse(BodyBytes);
             }
             catch (JsonException ex)
             {
@@ -44,6 +49,13 @@ namespace ComputeServices.Nova
                     $"The compute API answered with a body that is not JSON (HTTP {StatusCode}, request {RequestId ?? "?"}): {ex.Message}", ex)
                 { StatusCode = StatusCode, RequestId = RequestId };
             }
+        }
+
+        private static bool IsBlank(byte[] body)
+        {
+            foreach (var b in body)
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n') return false;
+            return true;
         }
     }
 
@@ -197,7 +209,7 @@ namespace ComputeServices.Nova
                     };
                 }
                 log.Verbose($"{label} -> {response.StatusCode}" + (response.RequestId == null ? "" : $" ({response.RequestId})") + $" in {watch.ElapsedMilliseconds} ms");
-                if (response.Body.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body), Scrub))}");
+                if (response.BodyBytes.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body), Scrub))}");
 
                 var status = response.StatusCode;
                 if (attempt < maxRetries && (status == 429 || status == 502 || status == 503 || status == 504))

@@ -25,7 +25,7 @@ namespace ComputeServices.Nova
             try
             {
                 using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                var body = response.Content == null ? "" : await ReadCappedAsync(request, response, timeout.Token).ConfigureAwait(false);
+                var body = response.Content == null ? Array.Empty<byte>() : await ReadCappedAsync(request, response, timeout.Token).ConfigureAwait(false);
                 return new NovaResponse((int)response.StatusCode, body, RequestIdOf(response), Header(response, "X-Subject-Token"), RetryAfterOf(response),
                     Header(response, "OpenStack-API-Version") ?? Header(response, "X-OpenStack-Nova-API-Version"));
             }
@@ -35,7 +35,7 @@ namespace ComputeServices.Nova
             }
         }
 
-        private async Task<string> ReadCappedAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+        private async Task<byte[]> ReadCappedAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
         {
             long cap = (long)_settings.MaximumResponseSizeMB * 1024 * 1024;
             var announced = response.Content.Headers.ContentLength;
@@ -44,11 +44,13 @@ namespace ComputeServices.Nova
             {
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 // Blocks, not a doubling buffer: past the cap nothing more than the cap itself has been held.
+                // A body of announced length is read into one array of that size (usually the only one).
                 var blocks = new List<byte[]>();
                 long total = 0;
+                var size = announced > 0 ? (int)announced.Value : ReadBlock;
                 while (true)
                 {
-                    var block = new byte[ReadBlock];
+                    var block = new byte[size];
                     var filled = 0;
                     int n;
                     while (filled < block.Length && (n = await stream.ReadAsync(block, filled, block.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
@@ -58,11 +60,14 @@ namespace ComputeServices.Nova
                     }
                     if (filled == 0) break;
                     total += filled;
-                    if (filled < block.Length) Array.Resize(ref block, filled);
+                    var full = filled == block.Length;
+                    if (!full) Array.Resize(ref block, filled);
                     blocks.Add(block);
-                    if (filled < ReadBlock) break;
+                    if (!full) break;
+                    size = ReadBlock;
                 }
-                if (blocks.Count == 1) return Encoding.UTF8.GetString(blocks[0]);
+                if (blocks.Count == 1) return blocks[0];
+                if (blocks.Count == 0) return Array.Empty<byte>();
                 var all = new byte[total];
                 var at = 0;
                 foreach (var block in blocks)
@@ -70,7 +75,7 @@ namespace ComputeServices.Nova
                     Buffer.BlockCopy(block, 0, all, at, block.Length);
                     at += block.Length;
                 }
-                return Encoding.UTF8.GetString(all);
+                return all;
             }
             catch (IOException ex)
             {

@@ -21,6 +21,13 @@ namespace ComputeServices.Tests.Nova
             data.Add("{\"services\": [{\"id\": \"e3a8c32f-a5d2-576f-8106-6fab7a3d216a\", \"binary\": \"nova-compute\", \"host\": \"h\", \"status\": \"enabled\", " +
                      "\"updated_at\": \"2026-11-25T12:00:00.123456Z\", \"forced_down\": null, \"disabled_reason\": null}]}");
             data.Add("{\"services\": []}");
+            // Repeated zones (kept once per listing), escaped zone and status values, more distinct zones than are kept,
+            // and timestamps the direct reader leaves to the general one (escaped, with an offset, not a date).
+            var rows = Enumerable.Range(0, 80).Select(i =>
+                $"{{\"id\": \"{i}\", \"binary\": \"nova-compute\", \"host\": \"h{i}\", \"zone\": \"{(i % 3 == 0 ? "az-\\u0031" : "az-" + (i % 40))}\", " +
+                $"\"status\": \"{(i % 2 == 0 ? "en\\u0061bled" : "disabled")}\", \"state\": \"{(i % 5 == 0 ? "down" : "up")}\", " +
+                $"\"updated_at\": \"{(i % 4 == 0 ? "2026-11-25T12:00:0\\u0030" : i % 4 == 1 ? "2026-11-25T12:00:00+01:00" : i % 4 == 2 ? "not a date" : "2026-11-25T12:00:00.000001")}\"}}");
+            data.Add("{\"services\": [" + string.Join(", ", rows) + "]}");
             return data;
         }
 
