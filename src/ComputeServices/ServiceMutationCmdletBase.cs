@@ -125,12 +125,6 @@ namespace ComputeServices.Commands
         }
 
         // With -ErrorAction Stop an error ends the command at once, and the work in flight is cancelled with it.
-        private bool ErrorsStop()
-        {
-            var preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
-            return LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var action) && action == ActionPreference.Stop;
-        }
-
         /// <summary>Writes out every change still queued or in flight, in order (group commits are flushed first).</summary>
         private void DrainPending()
         {
@@ -142,7 +136,7 @@ namespace ComputeServices.Commands
         protected override void OnResolveFailed(ComputeServiceException ex, object? target)
         {
             _handled++;
-            if (_pending.Count == 0 || ErrorRecords.IsTerminating(ex) || ErrorsStop())
+            if (_pending.Count == 0 || ErrorRecords.IsTerminating(ex) || this.ErrorsStop())
             {
                 _failed++;
                 ReportStopping(ex, target);

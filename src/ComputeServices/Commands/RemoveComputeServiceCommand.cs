@@ -31,7 +31,7 @@ namespace ComputeServices.Commands
 
         protected override bool Confirm(ComputeService service)
         {
-            var whatIf = WhatIfRequested();
+            var whatIf = this.IsWhatIf();
             if (whatIf) ShowBlockers(service);
             if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !whatIf) return true;
             return base.Confirm(service);
@@ -66,10 +66,5 @@ namespace ComputeServices.Commands
             foreach (var blocker in check.Blockers()) WriteWarning($"Nova would refuse to delete {service}: {blocker}.");
             foreach (var warning in check.Warnings) WriteWarning(warning);
         }
-
-        private bool WhatIfRequested()
-            => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-                ? LanguagePrimitives.IsTrue(whatIf)
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using ComputeServices.Config;
+using ComputeServices.Tests.Nova;
 using Xunit;
 
 namespace ComputeServices.Tests.Faults
@@ -11,28 +12,13 @@ namespace ComputeServices.Tests.Faults
     [Collection(nameof(ResponseSizeTests))] // measures allocations: not in parallel with other tests
     public sealed class CloudYamlTests : IDisposable
     {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "cs-yaml-" + Guid.NewGuid().ToString("N"));
-        private readonly Dictionary<string, string> _env = new();
+        private readonly CloudConfigFolder _folder = new CloudConfigFolder("cs-yaml-");
 
-        public CloudYamlTests()
-        {
-            Directory.CreateDirectory(Path.Combine(_root, "cwd"));
-            _env["XDG_CONFIG_HOME"] = Path.Combine(_root, "home", ".config");
-            _env["XDG_CONFIG_DIRS"] = Path.Combine(_root, "etc-xdg");
-        }
+        public void Dispose() => _folder.Dispose();
 
-        public void Dispose() => Directory.Delete(_root, true);
+        private CloudConfigLoader Loader() => _folder.Loader();
 
-        private CloudConfigLoader Loader()
-            => new CloudConfigLoader(new CloudConfigEnvironment(n => _env.TryGetValue(n, out var v) ? v : null,
-                Path.Combine(_root, "cwd"), Path.Combine(_root, "home"), ConfigPlatform.Linux));
-
-        private string Write(string name, string text)
-        {
-            var path = Path.Combine(_root, "cwd", name);
-            File.WriteAllText(path, text);
-            return path;
-        }
+        private string Write(string name, string text) => _folder.Write(Path.Combine("cwd", name), text);
 
         /// <summary>Nine levels of nine aliases each: about 500 bytes that name 9^9 (387 million) strings.</summary>
         public static string AliasBomb()

@@ -8,30 +8,13 @@ namespace ComputeServices.Tests.Nova
 {
     public sealed class CloudConfigLoaderTests : IDisposable
     {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "cs-config-" + Guid.NewGuid().ToString("N"));
-        private readonly Dictionary<string, string> _env = new();
+        private readonly CloudConfigFolder _folder = new CloudConfigFolder("cs-config-");
 
-        public CloudConfigLoaderTests()
-        {
-            Directory.CreateDirectory(Path.Combine(_root, "cwd"));
-            Directory.CreateDirectory(Path.Combine(_root, "home"));
-            _env["XDG_CONFIG_HOME"] = Path.Combine(_root, "home", ".config");
-            _env["XDG_CONFIG_DIRS"] = Path.Combine(_root, "etc-xdg");
-        }
+        public void Dispose() => _folder.Dispose();
 
-        public void Dispose() => Directory.Delete(_root, true);
+        private CloudConfigLoader Loader() => _folder.Loader();
 
-        private CloudConfigLoader Loader()
-            => new CloudConfigLoader(new CloudConfigEnvironment(n => _env.TryGetValue(n, out var v) ? v : null,
-                Path.Combine(_root, "cwd"), Path.Combine(_root, "home"), ConfigPlatform.Linux));
-
-        private string Write(string relative, string text)
-        {
-            var path = Path.Combine(_root, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-            return path;
-        }
+        private string Write(string relative, string text) => _folder.Write(relative, text);
 
         private const string Clouds = @"
 clouds:
@@ -92,7 +75,7 @@ clouds:
             Write("cwd/clouds.json", "{\"clouds\": {\"cwd\": {\"auth\": {\"auth_url\": \"http://cwd\"}}}}");
             Assert.Equal(new[] { "cwd" }, Loader().ListCloudNames());
             Assert.Equal("http://cwd", Loader().LoadCloud("cwd").AuthUrl);
-            _env["OS_CLIENT_CONFIG_FILE"] = Write("elsewhere/my.yaml", "clouds: {explicit: {auth: {auth_url: http://x}}}");
+            _folder.Env["OS_CLIENT_CONFIG_FILE"] = Write("elsewhere/my.yaml", "clouds: {explicit: {auth: {auth_url: http://x}}}");
             Assert.Equal(new[] { "explicit" }, Loader().ListCloudNames());
         }
 
@@ -113,7 +96,7 @@ clouds:
         {
             var ex = Assert.Throws<ComputeServiceException>(() => Loader().LoadCloud("x"));
             Assert.Equal(ErrorIds.CloudNotFound, ex.ErrorId);
-            Assert.Contains(Path.Combine(_root, "cwd", "clouds.yaml"), ex.Message);
+            Assert.Contains(Path.Combine(_folder.Root, "cwd", "clouds.yaml"), ex.Message);
             Assert.Contains("/etc/openstack", ex.Message);
             Assert.Empty(Loader().ListCloudNames());
         }
@@ -134,17 +117,17 @@ clouds:
         public void Environment_variables_make_the_envvars_cloud_with_inferred_auth_type()
         {
             Assert.Null(Loader().LoadFromEnvironment());
-            _env["OS_REGION_NAME"] = "RegionOne"; // a selector alone is not a cloud
+            _folder.Env["OS_REGION_NAME"] = "RegionOne"; // a selector alone is not a cloud
             Assert.Null(Loader().LoadFromEnvironment());
 
-            _env["OS_AUTH_URL"] = "http://k:5000/v3";
-            _env["OS_USERNAME"] = "admin";
-            _env["OS_PASSWORD"] = "pw";
-            _env["OS_TENANT_NAME"] = "admin";
-            _env["OS_USER_DOMAIN_NAME"] = "Default";
-            _env["OS_ENDPOINT_TYPE"] = "internalURL";
-            _env["OS_COMPUTE_API_VERSION"] = "2.latest";
-            _env["OS_CACERT"] = "/ca.pem";
+            _folder.Env["OS_AUTH_URL"] = "http://k:5000/v3";
+            _folder.Env["OS_USERNAME"] = "admin";
+            _folder.Env["OS_PASSWORD"] = "pw";
+            _folder.Env["OS_TENANT_NAME"] = "admin";
+            _folder.Env["OS_USER_DOMAIN_NAME"] = "Default";
+            _folder.Env["OS_ENDPOINT_TYPE"] = "internalURL";
+            _folder.Env["OS_COMPUTE_API_VERSION"] = "2.latest";
+            _folder.Env["OS_CACERT"] = "/ca.pem";
             var s = Loader().LoadFromEnvironment()!;
             Assert.Equal("envvars", s.CloudName);
             Assert.Equal("password", s.EffectiveAuthType);
@@ -154,19 +137,19 @@ clouds:
             Assert.Equal("2.latest", s.ComputeApiVersion);
             Assert.Equal("/ca.pem", s.CaCertFile);
 
-            _env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
-            _env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec";
             Assert.Equal("v3applicationcredential", Loader().LoadFromEnvironment()!.EffectiveAuthType);
-            _env["OS_AUTH_TYPE"] = "v3password";
+            _folder.Env["OS_AUTH_TYPE"] = "v3password";
             Assert.Equal("v3password", Loader().LoadFromEnvironment()!.EffectiveAuthType);
         }
 
         [Fact]
         public void A_token_and_endpoint_alone_are_admin_token_and_OS_INSECURE_is_honoured()
         {
-            _env["OS_TOKEN"] = "admin:admin";
-            _env["OS_ENDPOINT"] = "http://127.0.0.1:18774/v2.1";
-            _env["OS_INSECURE"] = "true";
+            _folder.Env["OS_TOKEN"] = "admin:admin";
+            _folder.Env["OS_ENDPOINT"] = "http://127.0.0.1:18774/v2.1";
+            _folder.Env["OS_INSECURE"] = "true";
             var s = Loader().LoadFromEnvironment()!;
             Assert.Equal("admin_token", s.EffectiveAuthType);
             Assert.True(s.UsesStaticToken);
@@ -179,11 +162,11 @@ clouds:
         {
             Write("cwd/clouds.yaml", "clouds: {only: {auth: {auth_url: http://only, username: u}}}");
             Assert.Equal("only", Loader().LoadDefault()!.CloudName);
-            _env["OS_AUTH_URL"] = "http://env";
+            _folder.Env["OS_AUTH_URL"] = "http://env";
             Assert.Equal("envvars", Loader().LoadDefault()!.CloudName);
-            _env["OS_CLOUD"] = "only";
+            _folder.Env["OS_CLOUD"] = "only";
             Assert.Equal("http://only", Loader().LoadDefault()!.AuthUrl);
-            _env["OS_CLOUD"] = "missing";
+            _folder.Env["OS_CLOUD"] = "missing";
             Assert.Throws<ComputeServiceException>(() => Loader().LoadDefault());
         }
 
