@@ -31,7 +31,10 @@ param(
     [int] $ThrottleLimit = 1,
     [int] $Runs = 3,
     [int] $MinServices = 0,
-    [string[]] $Scenario = @('HostName', 'CsvIds', 'Piped', 'IrmLoop', 'IrmParallel')
+    [string[]] $Scenario = @('HostName', 'CsvIds', 'Piped', 'IrmLoop', 'IrmParallel'),
+    # With -Cloud and the openstack CLI on PATH: `openstack compute service set --down|--up` on this many of the
+    # targets, one process each (seconds apiece), projected to all targets.
+    [int] $CliSample = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -127,5 +130,25 @@ $results = foreach ($name in $names) {
         Puts     = if ($counted) { $counted.Puts } else { $Hosts.Count }
     }
 }
+# The openstack CLI, as a runbook would loop it: one process per host; down then up again on a sample.
+$cli = $null
+$openstack = Get-Command openstack -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+if ($Cloud -and $CliSample -gt 0 -and $openstack) {
+    $sample = @($Hosts | Select-Object -First $CliSample)
+    $calls = [Collections.Generic.List[double]]::new()
+    foreach ($flag in '--down', '--up') {
+        foreach ($h in $sample) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            & $openstack.Source --os-cloud $Cloud --os-compute-api-version 2.53 compute service set $flag $h nova-compute 2>&1 | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "openstack compute service set $flag $h failed (exit $LASTEXITCODE)." }
+            $calls.Add($watch.Elapsed.TotalMilliseconds)
+        }
+    }
+    $perCall = ($calls | Measure-Object -Average).Average
+    $cli = [pscustomobject]@{ Scenario = 'OpenstackLoop'; Ms = @($perCall * $Hosts.Count); Requests = $null; Listings = $null; Puts = $Hosts.Count
+        Sample = $calls.Count; PerCallMs = $perCall }
+}
+if ($cli) { $results = @($results) + $cli }
+
 [pscustomobject]@{ Skipped = $false; Services = $all.Count; Targets = $Hosts.Count; Results = @($results) } |
     ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $ResultPath
