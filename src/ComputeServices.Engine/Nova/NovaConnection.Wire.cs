@@ -13,6 +13,8 @@ namespace ComputeServices.Nova
     public sealed partial class NovaConnection
     {
         private const int ReadBlock = 81920;
+        // -MaximumResponseSizeMB allows up to 4 GB, more than one array holds; an announcement above this is read in blocks.
+        private const long MaxFirstBlock = 1L << 30;
 
         /// <summary>
         /// Sends and reads the answer, never holding more than MaximumResponseSizeMB of body: a larger Content-Length is
@@ -47,7 +49,7 @@ namespace ComputeServices.Nova
                 // A body of announced length is read into one array of that size (usually the only one).
                 var blocks = new List<byte[]>();
                 long total = 0;
-                var size = announced > 0 ? (int)announced.Value : ReadBlock;
+                var size = announced > 0 && announced <= MaxFirstBlock ? (int)announced.Value : ReadBlock;
                 while (true)
                 {
                     var block = new byte[size];

@@ -100,6 +100,17 @@ namespace ComputeServices.Tests.Faults
             Drop(graceful: true);
         }
 
+        /// <summary>Announces <paramref name="announcedLength"/> bytes, sends only a few, and closes the connection.</summary>
+        public async Task CutShortAsync(long announcedLength)
+        {
+            var head = Head(200, announcedLength, "application/json", Array.Empty<(string, string)>());
+            var start = Encoding.ASCII.GetBytes("{\"services\": [");
+            await _stream.WriteAsync(head, 0, head.Length).ConfigureAwait(false);
+            await _stream.WriteAsync(start, 0, start.Length).ConfigureAwait(false);
+            await _stream.FlushAsync().ConfigureAwait(false);
+            Drop(graceful: true);
+        }
+
         /// <summary>Closes the connection without answering: with a reset, or (graceful) with a FIN as a crashed proxy would.</summary>
         public void Drop(bool graceful = false)
         {

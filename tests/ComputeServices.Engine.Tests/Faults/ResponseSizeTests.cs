@@ -69,6 +69,24 @@ namespace ComputeServices.Tests.Faults
         }
 
         [Fact]
+        public async Task An_announced_length_beyond_one_array_is_read_in_blocks_and_a_cut_body_is_reported()
+        {
+            using var nova = new WireNova();
+            nova.Fault = async (request, exchange) =>
+            {
+                if (request.Path != "/v2.1/os-services") return false;
+                await exchange.CutShortAsync(3L * 1024 * 1024 * 1024);
+                return true;
+            };
+            using var connection = nova.ConnectStatic(configure: s => { s.MaximumResponseSizeMB = 4096; s.MaximumRetryCount = 0; });
+            using var backend = new NovaBackend(connection, new CollectingLog());
+
+            var ex = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.ListAsync(ServiceQuery.All, None));
+
+            Assert.Equal(ErrorIds.EndpointUnreachable, ex.ErrorId);
+        }
+
+        [Fact]
         public async Task An_answer_under_the_cap_is_read()
         {
             using var nova = new WireNova();
