@@ -20,14 +20,6 @@ namespace ComputeServices.Inventory
                 return sha.ComputeHash(stream);
         }
 
-        public static bool Same(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length) return false;
-            var difference = 0;
-            for (var i = 0; i < a.Length; i++) difference |= a[i] ^ b[i];
-            return difference == 0;
-        }
-
         /// <summary>
         /// Passes every write on to the stream it wraps (which it leaves open) and hashes it on the way, so a document is
         /// serialized straight into its file, never into one large array first.
@@ -41,8 +33,8 @@ namespace ComputeServices.Inventory
             public Writer(Stream inner) => _inner = inner;
 
             /// <summary>How many bytes were written.</summary>
-            public override long Length => Written;
-            public long Written { get; private set; }
+            public override long Length => _written;
+            private long _written;
 
             /// <summary>The hash of everything written; no more writes after this.</summary>
             public byte[] Hash
@@ -63,14 +55,14 @@ namespace ComputeServices.Inventory
                 if (_hash != null) throw new InvalidOperationException("The hash was already taken.");
                 _sha.TransformBlock(buffer, offset, count, null, 0);
                 _inner.Write(buffer, offset, count);
-                Written += count;
+                _written += count;
             }
 
             public override void Flush() => _inner.Flush();
             public override bool CanRead => false;
             public override bool CanSeek => false;
             public override bool CanWrite => true;
-            public override long Position { get => Written; set => throw new NotSupportedException(); }
+            public override long Position { get => _written; set => throw new NotSupportedException(); }
             public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();

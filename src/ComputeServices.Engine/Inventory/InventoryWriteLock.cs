@@ -85,7 +85,7 @@ namespace ComputeServices.Inventory
                     using (var hashing = new ContentHash.Writer(stream))
                     {
                         JsonSerializer.Serialize(hashing, document, InventoryJson.Default.InventoryDocument);
-                        (length, sha256) = (hashing.Written, hashing.Hash);
+                        (length, sha256) = (hashing.Length, hashing.Hash);
                     }
                     stream.Flush(flushToDisk: true);
                 }

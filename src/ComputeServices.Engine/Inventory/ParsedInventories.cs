@@ -49,7 +49,7 @@ namespace ComputeServices.Inventory
             {
                 return null; // the full read that follows reports it
             }
-            return ContentHash.Same(current, entry.Sha256) ? entry.Document.Copy() : null;
+            return current.AsSpan().SequenceEqual(entry.Sha256) ? entry.Document.Copy() : null;
         }
 
         /// <summary>

@@ -70,7 +70,7 @@ namespace ComputeServices.Nova
                 updatedAt, source);
         }
 
-        private static string? StringValue(ref Utf8JsonReader reader)
+        internal static string? StringValue(ref Utf8JsonReader reader)
         {
             if (reader.TokenType == JsonTokenType.String) return reader.GetString();
             reader.Skip();
@@ -177,19 +177,13 @@ namespace ComputeServices.Nova
         public string? Value(ref Utf8JsonReader reader)
         {
             if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+                return NovaServiceReader.StringValue(ref reader);
             var span = reader.ValueSpan;
             foreach (var (utf8, text) in _seen)
                 if (span.SequenceEqual(utf8)) return text;
             var value = reader.GetString()!;
             if (_seen.Count < Max) _seen.Add((span.ToArray(), value));
             return value;
-        }
-
-        private static string? SkipNull(ref Utf8JsonReader reader)
-        {
-            reader.Skip();
-            return null;
         }
     }
 }
