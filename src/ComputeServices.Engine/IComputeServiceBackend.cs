@@ -14,6 +14,9 @@ namespace ComputeServices
         /// <summary>The <c>Source</c> of what it lists: the inventory's full path, or <c>cloud (endpoint, project name)</c>.</summary>
         string Description { get; }
 
+        /// <summary>The <see cref="Description"/> once it is fully known: a cloud connects first to learn its endpoint.</summary>
+        Task<string> DescribeAsync(CancellationToken cancellationToken);
+
         /// <summary>Lists services, filtered server-side by exact host and binary, as Nova does.</summary>
         Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken);
 

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using ComputeServices.Config;
 using ComputeServices.Nova;
 using ComputeServices.Session;
@@ -10,9 +13,11 @@ namespace ComputeServices.Commands
     /// Every cmdlet that talks to a backend. Which one is decided by the engine's <see cref="BackendLocator"/>: an
     /// explicit -Connection, -Cloud or -InventoryPath; else the runspace's connection; else $env:COMPUTESERVICES_INVENTORY;
     /// else OS_CLOUD or the OS_* variables; else the per-user inventory. An object acts on the source it was listed from.
+    /// Engine calls run through <see cref="EngineCalls"/>: Ctrl+C cancels them, and their messages are written as they come.
     /// </summary>
-    public abstract class ComputeServiceCmdletBase : CancellableCmdlet
+    public abstract class ComputeServiceCmdletBase : PSCmdlet, IDisposable
     {
+        private readonly EngineCalls _engine;
         private BackendLocator? _locator;
         private BackendChoice? _choice;
         private readonly Dictionary<string, IComputeServiceBackend> _bySource = new Dictionary<string, IComputeServiceBackend>(System.StringComparer.Ordinal);
@@ -34,7 +39,7 @@ namespace ComputeServices.Commands
         public NovaConnection? Connection { get; set; }
 
         /// <summary>The backend for names and ids (and for objects without a source).</summary>
-        protected IComputeServiceBackend Backend => Choice.Backend;
+        internal IComputeServiceBackend Backend => Choice.Backend;
 
         /// <summary>The engine state of this runspace.</summary>
         internal static SessionContext Session => RunspaceSessions.Current;
@@ -43,6 +48,54 @@ namespace ComputeServices.Commands
         protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
         protected bool HasExplicitBackend => InventoryPath != null || Cloud != null || Connection != null;
+
+        protected ComputeServiceCmdletBase() => _engine = new EngineCalls(this);
+
+        /// <summary>Collects what the engine reports from any thread; written out by the pipeline thread.</summary>
+        internal QueuedOperationLog EngineLog => _engine.Log;
+
+        protected CancellationToken CancellationToken => _engine.Token;
+
+        /// <summary>Whether the command was stopped (Ctrl+C) while it ran.</summary>
+        protected bool Stopped => _engine.Stopped;
+
+        protected override void StopProcessing() => _engine.Cancel();
+
+        /// <summary>Cancels engine work still running, e.g. concurrent requests, when the command stops.</summary>
+        protected void CancelRunningWork() => _engine.Cancel();
+
+        /// <summary>Runs one engine call; Ctrl+C cancels it. Engine messages are written while it runs.</summary>
+        protected internal T Run<T>(Func<CancellationToken, Task<T>> call) => _engine.Run(call);
+
+        protected void Run(Func<CancellationToken, Task> call) => _engine.Run(call);
+
+        protected void FlushLog() => _engine.FlushLog();
+
+        /// <summary>Reports an engine failure: terminating when the backend itself is unusable (work in flight stops too), else non-terminating.</summary>
+        protected void Report(ComputeServiceException ex, object? target = null)
+        {
+            var record = ErrorRecords.From(ex, target);
+            if (ErrorRecords.IsTerminating(ex))
+            {
+                CancelRunningWork();
+                ThrowTerminatingError(record);
+            }
+            WriteError(record);
+        }
+
+        /// <summary>Reports a failure; if that stops the command (-ErrorAction Stop, or terminating), work already started stops with it.</summary>
+        protected void ReportStopping(ComputeServiceException ex, object? target)
+        {
+            try
+            {
+                Report(ex, target);
+            }
+            catch
+            {
+                CancelRunningWork();
+                throw;
+            }
+        }
 
         protected override void BeginProcessing()
         {
@@ -53,7 +106,8 @@ namespace ComputeServices.Commands
         }
 
 
-        public override void Dispose()
+        /// <summary>PowerShell disposes a cmdlet on every way out of the pipeline (success, error, Ctrl+C): nothing keeps running.</summary>
+        public virtual void Dispose()
         {
             // Backends made for this command (not the connections they use): an inventory drops changes it never committed.
             var backends = new HashSet<IComputeServiceBackend>(_bySource.Values);
@@ -61,7 +115,8 @@ namespace ComputeServices.Commands
             foreach (var backend in backends) backend.Dispose();
             _choice = null;
             _bySource.Clear();
-            base.Dispose();
+            _engine.Dispose();
+            GC.SuppressFinalize(this);
         }
 
         protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
@@ -106,7 +161,7 @@ namespace ComputeServices.Commands
         /// The backend a service (or a row naming one) acts on: the place it was listed from. Throws TargetMismatch when
         /// the command was given a different place, or when this runspace cannot reach that place.
         /// </summary>
-        protected IComputeServiceBackend BackendForSource(string? sourceText)
+        internal IComputeServiceBackend BackendForSource(string? sourceText)
         {
             if (string.IsNullOrWhiteSpace(sourceText)) return Backend;
             if (_bySource.TryGetValue(sourceText!, out var known)) return known;
@@ -115,8 +170,8 @@ namespace ComputeServices.Commands
             if (HasExplicitBackend)
             {
                 backend = Backend;
-                if (backend is NovaBackend nova) Run(token => nova.Connection.ConnectAsync(token, EngineLog));
-                var given = ServiceSource.Parse(backend.Description, CurrentDirectory);
+                var description = Run(token => backend.DescribeAsync(token));
+                var given = ServiceSource.Parse(description, CurrentDirectory);
                 if (given == null || !given.SamePlaceAs(source))
                     throw new ComputeServiceException(ErrorIds.TargetMismatch, FailureKind.InvalidOperation,
                         $"The service was listed from {source.Phrase}, but this command was given {given?.Phrase ?? backend.Description}. Nothing was sent.")
@@ -142,13 +197,13 @@ namespace ComputeServices.Commands
         }
 
         /// <summary>Notes where a resolved service was found, so acting on it later needs no second look-up.</summary>
-        protected void RememberSource(ComputeService service, IComputeServiceBackend backend)
+        internal void RememberSource(ComputeService service, IComputeServiceBackend backend)
         {
             if (!string.IsNullOrWhiteSpace(service.Source) && !_bySource.ContainsKey(service.Source!)) _bySource[service.Source!] = backend;
         }
 
         /// <summary>The backend a resolved service acts on (where it was listed).</summary>
-        protected IComputeServiceBackend BackendOf(ComputeService service) => BackendForSource(service.Source);
+        internal IComputeServiceBackend BackendOf(ComputeService service) => BackendForSource(service.Source);
 
         /// <summary>Where a service lives, in words: "cloud prod (https://…, project admin)" or "inventory /path".</summary>
         protected string PlaceOf(ComputeService service)

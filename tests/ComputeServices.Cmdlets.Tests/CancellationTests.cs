@@ -70,26 +70,30 @@ namespace ComputeServices.Cmdlets.Tests
         }
     
         [Fact]
-        public void AResolveFailureThatStopsTheCommandCancelsWorkInFlight()
+        public void AResolveFailureThatStopsTheCommandFirstAppliesAndReportsWhatCameBeforeIt()
         {
             using var inventory = new TempInventory();
-            var before = inventory.Text();
             using var ps = CmdletHost.Create();
-            // compute-free-01 is resolved and its change starts (it waits for the held lock); the next name fails with
-            // -ErrorAction Stop, which ends the command: the waiting change must not go ahead afterwards.
+            // compute-free-01 is resolved and its change queued (it waits for the held lock); the next name fails with
+            // -ErrorAction Stop. Stop means: what came before the failure is applied and reported, then the command ends.
             ps.AddScript("param($p) 'compute-free-01', 'no-such-host' | ForEach-Object { [pscustomobject]@{ Host = $_ } } | " +
-                         "Disable-ComputeService -InventoryPath $p -Reason late -ThrottleLimit 4 -ErrorAction Stop")
+                         "Disable-ComputeService -InventoryPath $p -Reason late -ThrottleLimit 4 -PassThru -ErrorAction Stop")
                 .AddArgument(inventory.FilePath);
+            var output = new PSDataCollection<PSObject>();
 
+            IAsyncResult running;
             using (new FileStream(inventory.File.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
-                var running = ps.BeginInvoke();
-                Assert.True(running.AsyncWaitHandle.WaitOne(Prompt), "the resolve failure did not end the command");
-                Assert.ThrowsAny<Exception>(() => ps.EndInvoke(running));
+                running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                Thread.Sleep(1000);
+                Assert.False(running.IsCompleted, "the command stopped before the change ahead of the failure was applied");
             }
 
-            Thread.Sleep(1500);   // long enough for a change that was not cancelled to take the released lock and write
-            Assert.Equal(before, inventory.Text());
+            Assert.True(running.AsyncWaitHandle.WaitOne(Prompt), "the command did not end after the lock was released");
+            var ex = Assert.ThrowsAny<RuntimeException>(() => ps.EndInvoke(running));
+            Assert.StartsWith("ServiceNotFound,", ex.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Equal("compute-free-01", ((ComputeService)Assert.Single(output).BaseObject).Host);
+            Assert.Equal("late", inventory.Service("compute-free-01").DisabledReason);
         }
     }
 }

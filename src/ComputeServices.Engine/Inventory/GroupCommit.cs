@@ -12,8 +12,12 @@ namespace ComputeServices.Inventory
     /// </summary>
     public interface IGroupCommitBackend
     {
-        void BeginGroupCommit(CancellationToken cancellationToken);
+        /// <param name="cancellationToken">Cancels waiting for the lock; a batch that holds it is written whole.</param>
+        /// <param name="stopAtFirstFailure">A change that fails ends the group: the changes after it are never applied (cancelled).</param>
+        void BeginGroupCommit(CancellationToken cancellationToken, bool stopAtFirstFailure = false);
         Task FlushAsync(CancellationToken cancellationToken);
+        /// <summary>Drops what is queued and not yet being written (never applied: cancelled); a write in progress completes.</summary>
+        void EndGroupCommit();
     }
 
     /// <summary>
@@ -30,6 +34,8 @@ namespace ComputeServices.Inventory
 
         private readonly InventoryFile _file;
         private readonly CancellationToken _cancellationToken;
+        private readonly bool _stopAtFirstFailure;
+        private bool _stopped;
         private readonly object _lock = new object();
         private readonly SemaphoreSlim _writer = new SemaphoreSlim(1, 1);
         private List<Pending> _queue = new List<Pending>();
@@ -49,10 +55,11 @@ namespace ComputeServices.Inventory
             public TaskCompletionSource<object?> Done { get; } = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        public GroupCommit(InventoryFile file, CancellationToken cancellationToken)
+        public GroupCommit(InventoryFile file, CancellationToken cancellationToken, bool stopAtFirstFailure = false)
         {
             _file = file;
             _cancellationToken = cancellationToken;
+            _stopAtFirstFailure = stopAtFirstFailure;
         }
 
         /// <summary>How many batches were written (for the benchmark).</summary>
@@ -66,6 +73,7 @@ namespace ComputeServices.Inventory
             lock (_lock)
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(GroupCommit));
+                if (_stopped) throw new OperationCanceledException("An earlier change of this group failed: the group stopped there.");
                 _queue.Add(pending);
                 full = _queue.Count >= MaxCount;
                 if (_queue.Count == 1 && !full) _timer = new Timer(_ => _ = FlushAsync(_cancellationToken), null, MaxDelay, Timeout.InfiniteTimeSpan);
@@ -110,13 +118,23 @@ namespace ComputeServices.Inventory
                     // Applied to a fresh read under the lock; a change that throws has not touched the document.
                     for (var i = 0; i < batch.Count; i++)
                     {
+                        if (_stopped)
+                        {
+                            results[i] = (null, new OperationCanceledException("Not applied: an earlier change of this group failed."));
+                            continue;
+                        }
                         try
                         {
                             results[i] = (batch[i].Change(document), null);
                         }
+                        catch (Rules.ServiceSkippedException ex)
+                        {
+                            results[i] = (null, ex);
+                        }
                         catch (ComputeServiceException ex)
                         {
                             results[i] = (null, ex);
+                            if (_stopAtFirstFailure) StopHere();
                         }
                     }
                     return true;
@@ -142,9 +160,23 @@ namespace ComputeServices.Inventory
             Commits++;
             for (var i = 0; i < batch.Count; i++)
             {
-                if (results[i].Error != null) batch[i].Done.TrySetException(results[i].Error!);
+                if (results[i].Error is OperationCanceledException) batch[i].Done.TrySetCanceled();
+                else if (results[i].Error != null) batch[i].Done.TrySetException(results[i].Error!);
                 else batch[i].Done.TrySetResult(results[i].Value);
             }
+        }
+
+        // Stop mode: what is queued behind the failed change is dropped, and nothing more is taken.
+        private void StopHere()
+        {
+            List<Pending> dropped;
+            lock (_lock)
+            {
+                _stopped = true;
+                dropped = _queue;
+                _queue = new List<Pending>();
+            }
+            foreach (var pending in dropped) pending.Done.TrySetCanceled();
         }
 
         /// <summary>Changes still queued are dropped, never applied: they were never reported done.</summary>

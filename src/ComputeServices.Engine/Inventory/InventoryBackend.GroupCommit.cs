@@ -9,8 +9,8 @@ namespace ComputeServices.Inventory
         private GroupCommit? _groupCommit;
 
         /// <summary>From now on, changes are committed in batches (one locked write each) until this backend is disposed.</summary>
-        public void BeginGroupCommit(CancellationToken cancellationToken)
-            => _groupCommit ??= new GroupCommit(_file, cancellationToken);
+        public void BeginGroupCommit(CancellationToken cancellationToken, bool stopAtFirstFailure = false)
+            => _groupCommit ??= new GroupCommit(_file, cancellationToken, stopAtFirstFailure);
 
         public Task FlushAsync(CancellationToken cancellationToken)
             => _groupCommit?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
@@ -24,6 +24,8 @@ namespace ComputeServices.Inventory
             if (_groupCommit != null) return _groupCommit.Enqueue(change, service.ToString());
             return Task.FromResult(_file.Update(change, cancellationToken));
         }
+
+        public void EndGroupCommit() => DisposeGroupCommit();
 
         private void DisposeGroupCommit()
         {

@@ -28,6 +28,8 @@ namespace ComputeServices.Inventory
         public string Description => _file.Path;
         public InventoryFile File => _file;
 
+        public Task<string> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(Description);
+
         public Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken)
         {
             var document = ReadShared();
@@ -57,10 +59,11 @@ namespace ComputeServices.Inventory
             {
                 var record = FindForUpdate(document, service);
                 var current = Render(document, record, _utcNow());
+                // Decided on the document read under the write lock: no other writer can change it in between.
+                Ownership.Enforce(current, change.Ownership);
                 ServiceRules.EnsureUpdatable(current);
                 ServiceRules.ValidateReasonWithStatus(change);
-                if (change.ForcedDown == false && HasDoneEvacuations(document, record.Host))
-                    throw ServiceRules.PendingEvacuations(current);
+                Evacuations.EnsureForceUpAllowed(current, change, HasDoneEvacuations(document, record.Host));
                 ServiceRules.ValidateSomethingChanges(change);
 
                 var before = (record.Disabled, record.DisabledReason, record.ForcedDown);
@@ -154,7 +157,7 @@ namespace ComputeServices.Inventory
             => document.Migrations.Any(m => IsDoneEvacuationFrom(m, host));
 
         private static bool IsDoneEvacuationFrom(MigrationRecord m, string host)
-            => m.Status == "done" && m.MigrationType == "evacuation" && string.Equals(m.SourceCompute, host, StringComparison.Ordinal);
+            => m.MigrationType != null && Evacuations.BlocksForceUp(m.Status, m.MigrationType, m.SourceCompute, host);
 
         private ComputeService Render(InventoryDocument document, ServiceRecord s, DateTime now, Dictionary<string, List<string>>? zonesByHost = null)
         {

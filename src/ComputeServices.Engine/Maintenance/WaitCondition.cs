@@ -63,7 +63,7 @@ namespace ComputeServices.Maintenance
         {
             if (service == null && reference == null) throw new ArgumentNullException(nameof(reference));
             Service = service;
-            Reference = reference ?? (string.IsNullOrEmpty(service!.Id) ? ServiceRef.ByHost(service.Host, service.Binary) : ServiceRef.ById(service.Id!));
+            Reference = reference ?? Rules.ServiceIdentity.RefOf(service!);
             LastSeen = service;
         }
 
@@ -82,16 +82,7 @@ namespace ComputeServices.Maintenance
             return true;
         }
 
-        private ComputeService? Find(IReadOnlyList<ComputeService> listing)
-        {
-            if (Reference.IsById)
-                return listing.FirstOrDefault(s => s.Id != null && SameId(s.Id, Reference.Id!));
-            return listing.FirstOrDefault(s => string.Equals(s.Host, Reference.Host, StringComparison.Ordinal)
-                && string.Equals(s.Binary, Reference.Binary, StringComparison.Ordinal));
-        }
-
-        private static bool SameId(string a, string b)
-            => Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y) ? x == y : string.Equals(a, b, StringComparison.Ordinal);
+        private ComputeService? Find(IReadOnlyList<ComputeService> listing) => Rules.ServiceIdentity.Find(listing, Reference);
 
         public override string ToString() => Service?.ToString() ?? LastSeen?.ToString() ?? Reference.ToString();
 

@@ -6,16 +6,26 @@ namespace ComputeServices
     /// </summary>
     public sealed class ServiceChange
     {
-        public ServiceChange(string? status = null, string? disabledReason = null, bool? forcedDown = null)
+        public ServiceChange(string? status = null, string? disabledReason = null, bool? forcedDown = null, Rules.OwnershipCheck? ownership = null)
         {
             Status = status;
             DisabledReason = disabledReason;
             ForcedDown = forcedDown;
+            Ownership = ownership;
         }
 
         public string? Status { get; }
         public string? DisabledReason { get; }
         public bool? ForcedDown { get; }
+
+        /// <summary>
+        /// The precondition the change carries: the backend decides it (<see cref="Rules.Ownership.Decide"/>) on the state it
+        /// applies the change to, never on an earlier listing. Null: no ownership check.
+        /// </summary>
+        public Rules.OwnershipCheck? Ownership { get; }
+
+        /// <summary>The same change, applied only when the ownership check holds.</summary>
+        public ServiceChange When(Rules.OwnershipCheck? ownership) => new ServiceChange(Status, DisabledReason, ForcedDown, ownership);
 
         public static ServiceChange Enable() => new ServiceChange(ServiceStatus.Enabled);
         public static ServiceChange Disable(string? reason = null) => new ServiceChange(ServiceStatus.Disabled, reason);

@@ -4,6 +4,8 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
+using ComputeServices.Rules;
+
 namespace ComputeServices.Nova
 {
     public sealed partial class NovaBackend
@@ -43,7 +45,7 @@ namespace ComputeServices.Nova
                     var status = NovaJson.String(m, "status");
                     var source = NovaJson.String(m, "source_compute");
                     // Below 2.23 the answer has no migration_type: the server-side filter is all there is to go on.
-                    if (status != "done" || (type != null && type != "evacuation") || !string.Equals(source, host, StringComparison.Ordinal)) continue;
+                    if (!Evacuations.BlocksForceUp(status, type, source, host)) continue;
                     result.Add(new MigrationSummary(id, status, type ?? "evacuation", source ?? "", NovaJson.String(m, "dest_compute") ?? "", "source"));
                 }
                 var next = NovaJson.NextQuery(doc.RootElement, "migrations_links");

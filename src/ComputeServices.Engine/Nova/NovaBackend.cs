@@ -48,6 +48,12 @@ namespace ComputeServices.Nova
             ? Session.ServiceSource.DescribeCloud(Connection.CloudName, Connection.Endpoint, Connection.ProjectName)
             : Connection.ToString();
 
+        public async Task<string> DescribeAsync(CancellationToken cancellationToken)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return Description;
+        }
+
         private bool UsesUuids => Connection.NegotiatedVersion >= MicroversionNegotiator.UuidIds;
 
         public async Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken cancellationToken)
@@ -70,7 +76,7 @@ namespace ComputeServices.Nova
             {
                 var matches = await ListAsync(new ServiceQuery(reference.Host, reference.Binary), cancellationToken).ConfigureAwait(false);
                 // Nova filters exactly already; re-check so a server that ignores the filter cannot mislead us.
-                matches = matches.Where(s => s.Host == reference.Host && s.Binary == reference.Binary).ToList();
+                matches = matches.Where(s => ServiceIdentity.Names(reference, s)).ToList();
                 if (matches.Count == 1) return matches[0];
                 if (matches.Count == 0)
                     throw NotFound(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.");
@@ -86,7 +92,7 @@ namespace ComputeServices.Nova
 
             // Nova has no GET by id: list and match.
             var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
-            var found = all.Where(s => s.Id != null && SameId(s.Id, id)).ToList();
+            var found = all.Where(s => ServiceIdentity.Names(reference, s)).ToList();
             if (found.Count == 1) return found[0];
             if (found.Count == 0) throw NotFound(reference, ServiceRules.NotFoundText(id, reference.ForDelete));
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
@@ -98,6 +104,8 @@ namespace ComputeServices.Nova
             ServiceRules.ValidateChange(change);
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (service.IsDownCell) throw CellUnreachable(service, "update it");
+            // Nova has no compare-and-set: the precondition is decided on the record read right before the request.
+            if (change.Ownership != null) Ownership.Enforce(await CurrentAsync(service, cancellationToken).ConfigureAwait(false), change.Ownership);
 
             if (UsesUuids)
             {
@@ -116,6 +124,14 @@ namespace ComputeServices.Nova
             await LegacyUpdateAsync(service, change, cancellationToken).ConfigureAwait(false);
             // The legacy answers only echo the request; read the full, current record back.
             return await ResolveAsync(ServiceRef.ByHost(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The service as Nova lists it now (one filtered listing), or ServiceNotFound.</summary>
+        private async Task<ComputeService> CurrentAsync(ComputeService service, CancellationToken cancellationToken)
+        {
+            var listed = await ListAsync(new ServiceQuery(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
+            return ServiceIdentity.Find(listed, service)
+                   ?? throw NotFound(ServiceIdentity.RefOf(service), $"Could not find binary {service.Binary} on host {service.Host}.");
         }
 
         /// <summary>
@@ -247,8 +263,7 @@ namespace ComputeServices.Nova
             {
                 throw OutcomeUnknown(target, lost, $"checking by listing failed too ({check.Message})");
             }
-            var still = remaining.Where(s => s.Host == target.Host && s.Binary == target.Binary
-                                             && (s.Id == null || target.Id == null || SameId(s.Id, target.Id))).ToList();
+            var still = remaining.Where(s => ServiceIdentity.Same(target, s)).ToList();
             if (still.Count == 0)
             {
                 Log.Warning($"The answer to deleting {target.Binary} on host {target.Host} (id {target.Id}) was lost; " +
@@ -271,12 +286,6 @@ namespace ComputeServices.Nova
         public void Dispose()
         {
             if (_ownsConnection) Connection.Dispose();
-        }
-
-        private static bool SameId(string a, string b)
-        {
-            if (NovaJson.IsUuidLike(a) && NovaJson.IsUuidLike(b)) return Guid.Parse(a) == Guid.Parse(b);
-            return string.Equals(a, b, StringComparison.Ordinal);
         }
 
         internal static string Query(params (string Name, string? Value)[] parameters)

@@ -170,6 +170,9 @@ namespace ComputeServices.Nova
             string? requestBody, bool carriesSecret, IOperationLog log, CancellationToken cancellationToken)
         {
             var maxRetries = policy == RetryPolicy.Never ? 0 : Math.Max(0, _settings.MaximumRetryCount);
+            // Under a command deadline (Wait -TimeoutSec) transient failures are retried until it, not a fixed number of times.
+            var untilDeadline = policy != RetryPolicy.Never && Maintenance.CommandDeadline.Current.HasValue;
+            if (untilDeadline) maxRetries = int.MaxValue;
             for (var attempt = 0; ; attempt++)
             {
                 using var request = createRequest();
@@ -190,11 +193,9 @@ namespace ComputeServices.Nova
                     var sent = !tls && MayHaveBeenSent(ex);
                     log.Verbose($"{label} -> failed after {watch.ElapsedMilliseconds} ms: {Scrub(Flatten(ex))}");
                     if (sent && policy == RetryPolicy.Never) throw AnswerLost(request, ex);
-                    if (!tls && attempt < maxRetries && (policy == RetryPolicy.Always || !sent))
-                    {
-                        await WaitBeforeRetryAsync(attempt, null, label, log, cancellationToken).ConfigureAwait(false);
+                    if (!tls && attempt < maxRetries && (policy == RetryPolicy.Always || !sent)
+                        && await WaitBeforeRetryAsync(attempt, null, label, log, cancellationToken).ConfigureAwait(false))
                         continue;
-                    }
                     throw Unreachable(request.RequestUri!, ex, tls, sent && policy != RetryPolicy.Always);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -212,18 +213,18 @@ namespace ComputeServices.Nova
                 if (response.BodyBytes.Length > 0 && log.IsDebugEnabled) log.Debug($"{label} response body: {Truncate(Redactor.Json(Scrub(response.Body), Scrub))}");
 
                 var status = response.StatusCode;
-                if (attempt < maxRetries && (status == 429 || status == 502 || status == 503 || status == 504))
-                {
-                    await WaitBeforeRetryAsync(attempt, response.RetryAfter, label, log, cancellationToken).ConfigureAwait(false);
+                if (attempt < maxRetries && (status == 429 || status == 502 || status == 503 || status == 504)
+                    && await WaitBeforeRetryAsync(attempt, response.RetryAfter, label, log, cancellationToken).ConfigureAwait(false))
                     continue;
-                }
                 return response;
             }
         }
 
-        private async Task WaitBeforeRetryAsync(int attempt, TimeSpan? retryAfter, string label, IOperationLog log, CancellationToken cancellationToken)
+        /// <summary>Waits before a retry; false (no wait, no retry) when the wait would end past the command's deadline.</summary>
+        private async Task<bool> WaitBeforeRetryAsync(int attempt, TimeSpan? retryAfter, string label, IOperationLog log, CancellationToken cancellationToken)
         {
-            var backoff = TimeSpan.FromSeconds(Math.Max(0, _settings.RetryIntervalSec) * Math.Pow(2, attempt));
+            var left = Maintenance.CommandDeadline.Left;
+            var backoff = TimeSpan.FromSeconds(Math.Max(0, _settings.RetryIntervalSec) * Math.Pow(2, Math.Min(attempt, 16)));
             var delay = retryAfter ?? backoff;
             if (delay > MaxRetryDelay) delay = MaxRetryDelay;
             if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
@@ -231,9 +232,16 @@ namespace ComputeServices.Nova
             var why = retryAfter.HasValue
                 ? $" (the server asked for Retry-After {retryAfter.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)"
                 : "";
+            if (left.HasValue && delay >= left.Value)
+            {
+                log.Verbose($"{label}: not retrying, the wait of {seconds} s{why} would end past the command's deadline.");
+                return false;
+            }
+            var of = left.HasValue ? "until the command's deadline" : $"of {_settings.MaximumRetryCount}";
             // Written before the wait, so a cmdlet that drains its log while the call runs shows it during the wait.
-            log.Verbose($"{label}: waiting {seconds} s before retry {attempt + 1} of {_settings.MaximumRetryCount}{why}");
+            log.Verbose($"{label}: waiting {seconds} s before retry {attempt + 1} {of}{why}");
             await Delay(delay, cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         private static string Truncate(string text)

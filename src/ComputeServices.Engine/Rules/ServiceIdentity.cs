@@ -57,6 +57,42 @@ namespace ComputeServices.Rules
             return string.Equals(a, b, StringComparison.Ordinal);
         }
 
+        /// <summary>
+        /// Whether a reference names this service: by id (as <see cref="SameId"/>), else by exact host and binary.
+        /// The one definition of "the same service" that listings, waits, ownership checks and resolves all use.
+        /// </summary>
+        public static bool Names(ServiceRef reference, ComputeService service)
+            => reference.IsById
+                ? SameId(reference.Id, service.Id)
+                : string.Equals(reference.Host, service.Host, StringComparison.Ordinal)
+                  && string.Equals(reference.Binary, service.Binary, StringComparison.Ordinal);
+
+        /// <summary>Whether two listed services are the same one: by id when both have one, else by host and binary (a down-cell record has no id).</summary>
+        public static bool Same(ComputeService a, ComputeService b)
+            => !string.IsNullOrEmpty(a.Id) && !string.IsNullOrEmpty(b.Id)
+                ? SameId(a.Id, b.Id)
+                : string.Equals(a.Host, b.Host, StringComparison.Ordinal) && string.Equals(a.Binary, b.Binary, StringComparison.Ordinal);
+
+        /// <summary>How a service is found again later: by its id, or by host and binary when it has none.</summary>
+        public static ServiceRef RefOf(ComputeService service)
+            => string.IsNullOrEmpty(service.Id) ? ServiceRef.ByHost(service.Host, service.Binary) : ServiceRef.ById(service.Id!);
+
+        /// <summary>The first service of a listing that the reference names, or null.</summary>
+        public static ComputeService? Find(System.Collections.Generic.IEnumerable<ComputeService> listing, ServiceRef reference)
+        {
+            foreach (var service in listing)
+                if (Names(reference, service)) return service;
+            return null;
+        }
+
+        /// <summary>The listed record of a service (by id, else host and binary), or null.</summary>
+        public static ComputeService? Find(System.Collections.Generic.IEnumerable<ComputeService> listing, ComputeService service)
+        {
+            foreach (var listed in listing)
+                if (Same(service, listed)) return listed;
+            return null;
+        }
+
         /// <summary>A usable id, or null for a blank or whitespace value (a blank CSV cell names nothing).</summary>
         public static string? NormalizeId(string? id) => string.IsNullOrWhiteSpace(id) ? null : id!.Trim();
 

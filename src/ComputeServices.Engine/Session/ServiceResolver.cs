@@ -53,10 +53,7 @@ namespace ComputeServices.Session
                     .OrderBy(s => s.Host, StringComparer.Ordinal)
                     .ToList();
 
-            var matches = reference.IsById
-                ? listing.Where(s => ServiceIdentity.SameId(reference.Id, s.Id)).ToList()
-                : listing.Where(s => string.Equals(s.Host, reference.Host, StringComparison.Ordinal)
-                                     && string.Equals(s.Binary, reference.Binary, StringComparison.Ordinal)).ToList();
+            var matches = listing.Where(s => ServiceIdentity.Names(reference, s)).ToList();
             if (matches.Count == 1) return matches;
             // Not (or not uniquely) in the listing: the backend decides, with Nova's own checks and messages.
             var resolved = await _backend.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);

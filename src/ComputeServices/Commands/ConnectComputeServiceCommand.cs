@@ -13,8 +13,18 @@ namespace ComputeServices.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "ComputeService", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(NovaConnection))]
-    public sealed class ConnectComputeServiceCommand : CancellableCmdlet
+    public sealed class ConnectComputeServiceCommand : PSCmdlet, IDisposable
     {
+        private readonly EngineCalls _engine;
+
+        public ConnectComputeServiceCommand() => _engine = new EngineCalls(this);
+
+        private QueuedOperationLog EngineLog => _engine.Log;
+
+        protected override void StopProcessing() => _engine.Cancel();
+
+        public void Dispose() => _engine.Dispose();
+
         private const string CloudSet = "Cloud";
         private const string CredentialSet = "Credential";
         private const string TokenSet = "Token";
@@ -127,7 +137,7 @@ namespace ComputeServices.Commands
                 var settings = BuildSettings();
                 EngineLog.IsDebugEnabled = this.IsDebugWanted();
                 connection = NovaConnection.Create(settings, EngineLog);
-                Run(token => connection.ConnectAsync(token));
+                _engine.Run(token => connection.ConnectAsync(token));
                 connected = true;
             }
             catch (ComputeServiceException ex)

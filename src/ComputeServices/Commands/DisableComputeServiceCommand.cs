@@ -1,17 +1,18 @@
 using System.Management.Automation;
+using ComputeServices.Batch;
+using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
     /// Stops the scheduler from placing instances on the services, optionally recording why. With -Owner the reason is
-    /// written as "[owner] reason (ticket)", and a disable that someone else holds is never overwritten unless -TakeOver.
+    /// written as "[owner] reason (ticket)", and a disable that someone else holds is never overwritten unless -TakeOver:
+    /// the backend decides that on the service as it is when the change is applied (under the inventory's write lock).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Disable, "ComputeService", SupportsShouldProcess = true, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class DisableComputeServiceCommand : ServiceMutationCmdletBase
+    public sealed class DisableComputeServiceCommand : ServiceCmdletBase
     {
-        private readonly CurrentReasons _current = new CurrentReasons();
-
         /// <summary>Why the service is disabled (1 to 255 characters). Without it, any earlier reason is cleared, as Nova does.</summary>
         [Parameter]
         [Alias("DisabledReason")]
@@ -31,13 +32,30 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter TakeOver { get; set; }
 
-        protected override string Verb => "disable";
+        /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Stop (TooManyTargets) instead of changing more than this many services in one run.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxCount { get; set; }
 
         private string? EffectiveReason => Owner == null ? Reason : DisabledReasonFormat.Format(Owner, Reason, Ticket);
 
-        protected override string Action => EffectiveReason == null ? "Disable compute service" : $"Disable compute service (reason: '{EffectiveReason}')";
+        private ServiceChange Change => ServiceChange.Disable(EffectiveReason)
+            .When(Owner != null && !TakeOver ? OwnershipCheck.DisableAs(Owner) : null);
 
-        protected override ServiceChange? Change => ServiceChange.Disable(EffectiveReason);
+        protected override string Action => EffectiveReason == null ? "Disable compute service" : $"Disable compute service (reason: '{EffectiveReason}')";
+        protected override string Verb => "disable";
+        protected override bool ChangesServices => true;
+        protected override bool WritesResults => PassThru;
+        protected override BatchOptions BatchOptions => new BatchOptions { ThrottleLimit = ThrottleLimit, MaxCount = MaxCount };
 
         protected override void BeginProcessing()
         {
@@ -45,26 +63,13 @@ namespace ComputeServices.Commands
                 ThrowTerminatingError(ErrorRecords.Usage(ErrorIds.InvalidServiceUpdate,
                     "-Ticket and -TakeOver need -Owner: they are about who holds the disable.", Ticket != null ? "Ticket" : "TakeOver"));
             base.BeginProcessing();
+            ValidateChange(() => Change);
         }
 
-        protected override void ProcessRecord()
+        private protected override void Handle(ServiceTarget target)
         {
-            _current.StartBatch();
-            base.ProcessRecord();
-        }
-
-        protected override bool Confirm(ComputeService service)
-        {
-            if (Owner != null && !TakeOver)
-            {
-                var current = _current.Current(service, () => Run(token => BackendOf(service).ListAsync(new ServiceQuery(binary: ServiceBinaries.Compute), token)));
-                if (current.Status == ServiceStatus.Disabled && !DisabledReasonFormat.IsOwnedBy(current.DisabledReason, Owner))
-                {
-                    WriteWarning($"Skipped {current}: it is disabled by {DisabledReasonFormat.DescribeHolder(current)}, not by '{Owner}'. Use -TakeOver to take the disable over.");
-                    return false;
-                }
-            }
-            return base.Confirm(service);
+            var change = Change;
+            Submit(target, async (backend, service, token) => await backend.UpdateAsync(service, change, token).ConfigureAwait(false));
         }
     }
 }

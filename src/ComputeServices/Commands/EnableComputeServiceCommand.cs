@@ -1,52 +1,55 @@
 using System.Management.Automation;
+using ComputeServices.Batch;
+using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
     /// Lets the scheduler place instances on the services again, and clears their disabled reason. With -IfOwner only
-    /// the services whose current reason that owner holds are enabled.
+    /// the services whose current reason that owner holds are enabled: the backend decides that on the service as it is
+    /// when the change is applied (under the inventory's write lock; against Nova on the record read just before).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Enable, "ComputeService", SupportsShouldProcess = true, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class EnableComputeServiceCommand : ServiceMutationCmdletBase
+    public sealed class EnableComputeServiceCommand : ServiceCmdletBase
     {
-        private readonly CurrentReasons _current = new CurrentReasons();
-
         /// <summary>Enable only the services that this owner disabled (their current reason starts with [owner]).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? IfOwner { get; set; }
 
-        protected override string Verb => "enable";
+        /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Stop (TooManyTargets) instead of changing more than this many services in one run.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxCount { get; set; }
+
+        private ServiceChange Change => ServiceChange.Enable().When(IfOwner == null ? null : OwnershipCheck.EnableIfOwner(IfOwner));
 
         protected override string Action => "Enable compute service";
+        protected override string Verb => "enable";
+        protected override bool ChangesServices => true;
+        protected override bool WritesResults => PassThru;
+        protected override BatchOptions BatchOptions => new BatchOptions { ThrottleLimit = ThrottleLimit, MaxCount = MaxCount };
 
-        protected override ServiceChange? Change => ServiceChange.Enable();
-
-        protected override void ProcessRecord()
+        protected override void BeginProcessing()
         {
-            _current.StartBatch();
-            base.ProcessRecord();
+            base.BeginProcessing();
+            ValidateChange(() => Change);
         }
 
-        // Nova has no compare-and-set: the reason is re-read (one listing per batch) just before the prompt and the request.
-        protected override bool Confirm(ComputeService service)
+        private protected override void Handle(ServiceTarget target)
         {
-            if (IfOwner != null)
-            {
-                var current = _current.Current(service, () => Run(token => BackendOf(service).ListAsync(new ServiceQuery(binary: ServiceBinaries.Compute), token)));
-                if (current.Status == ServiceStatus.Enabled)
-                {
-                    WriteVerbose($"Skipped {current}: it is already enabled.");
-                    return false;
-                }
-                if (!DisabledReasonFormat.IsOwnedBy(current.DisabledReason, IfOwner))
-                {
-                    WriteWarning($"Skipped {current}: it was disabled by {DisabledReasonFormat.DescribeHolder(current)}, not by '{IfOwner}'; it stays disabled.");
-                    return false;
-                }
-            }
-            return base.Confirm(service);
+            var change = Change;
+            Submit(target, async (backend, service, token) => await backend.UpdateAsync(service, change, token).ConfigureAwait(false));
         }
     }
 }

@@ -13,11 +13,20 @@ namespace ComputeServices.Commands
     {
         private readonly Dictionary<string, IReadOnlyList<ComputeService>> _listings = new Dictionary<string, IReadOnlyList<ComputeService>>();
 
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        private ServiceTargets? _targets;
+
+        [Parameter(Position = 0)]
         [AllowEmptyString]
         public string[]? Id { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// What is piped: ids (strings), ComputeService objects (read again), or rows with Id, Host (HostName), Binary and
+        /// Source, as the cmdlets that act on services take them.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter]
         [Alias("Host")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
@@ -46,6 +55,11 @@ namespace ComputeServices.Commands
 
         protected override void ProcessRecord()
         {
+            if (InputObject != null)
+            {
+                GetPiped();
+                return;
+            }
             // A piped row whose Id cells are all blank and that names no host names nothing: it must not list everything.
             if (Id != null && Id.All(i => ServiceIdentity.NormalizeId(i) == null) && HostName == null)
             {
@@ -83,6 +97,26 @@ namespace ComputeServices.Commands
 
             ReportMissing(matches, byId);
             WriteObject(matches, enumerateCollection: true);
+        }
+
+        // Piped values name services as they name them to the mutators: one path (ServiceTargets), then the other filters.
+        private void GetPiped()
+        {
+            _targets ??= new ServiceTargets(this, forDelete: false, mayBeOne: false);
+            foreach (var named in ServiceTargets.NamedBy(InputObject))
+            {
+                // A piped service is read again: Get shows services as they are now.
+                var target = named.Service != null ? ServiceTarget.Named(ServiceIdentity.RefOf(named.Service), named.Service.Source) : named;
+                foreach (var resolved in _targets.Resolve(target))
+                {
+                    if (resolved.Problem != null)
+                    {
+                        Report(resolved.Problem, resolved.Input);
+                        continue;
+                    }
+                    if (Wanted(resolved.Service!, null)) WriteObject(resolved.Service);
+                }
+            }
         }
 
         private static readonly Comparison<ComputeService> ByHostThenBinary = (a, b) =>

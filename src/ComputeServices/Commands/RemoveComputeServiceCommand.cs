@@ -1,6 +1,5 @@
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
+using ComputeServices.Batch;
 
 namespace ComputeServices.Commands
 {
@@ -11,7 +10,7 @@ namespace ComputeServices.Commands
     [Cmdlet(VerbsCommon.Remove, "ComputeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
         DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class RemoveComputeServiceCommand : ServiceMutationCmdletBase
+    public sealed class RemoveComputeServiceCommand : ServiceCmdletBase
     {
         /// <summary>Do not ask for confirmation. -WhatIf and an explicit -Confirm still apply.</summary>
         [Parameter]
@@ -21,13 +20,38 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter SkipFleetCheck { get; set; }
 
-        protected override bool ChecksFleet => !SkipFleetCheck;
+        /// <summary>Write the deleted service to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
-        protected override string Verb => "delete";
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
 
-        protected override bool ResolvesForDelete => true;
+        /// <summary>Stop (TooManyTargets) instead of deleting more than this many services in one run.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxCount { get; set; }
 
         protected override string Action => "Delete compute service";
+        protected override string Verb => "delete";
+        protected override bool ResolvesForDelete => true;
+        protected override bool ChangesServices => true;
+        protected override bool WritesResults => PassThru;
+        protected override BatchOptions BatchOptions => new BatchOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            MaxCount = MaxCount,
+            FleetCheckAction = SkipFleetCheck ? null : "delete compute services",
+        };
+
+        private protected override void Handle(ServiceTarget target)
+            => Submit(target, async (backend, service, token) =>
+            {
+                await backend.DeleteAsync(service, token).ConfigureAwait(false);
+                return service;
+            }, BeforeDelete);
 
         protected override bool Confirm(ComputeService service)
         {
@@ -37,17 +61,11 @@ namespace ComputeServices.Commands
             return base.Confirm(service);
         }
 
-        protected override void BeforeApply(ComputeService service)
+        private void BeforeDelete(ComputeService service)
         {
             foreach (var warning in Rules.ServiceRules.RemovalWarnings(service)) WriteWarning(warning);
             // Nova's 204 names nothing: record what is deleted for the audit trail.
             WriteVerbose($"Deleting {service} (host {service.Host}, binary {service.Binary}).");
-        }
-
-        protected override async Task<ComputeService?> ApplyAsync(IComputeServiceBackend backend, ComputeService service, CancellationToken cancellationToken)
-        {
-            await backend.DeleteAsync(service, cancellationToken).ConfigureAwait(false);
-            return service;
         }
 
         // -WhatIf shows what Test-ComputeServiceRemoval would: why Nova would refuse, and what to mind.

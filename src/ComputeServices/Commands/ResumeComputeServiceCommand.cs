@@ -1,29 +1,24 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using ComputeServices.Batch;
 using ComputeServices.Maintenance;
 using ComputeServices.Rules;
 
 namespace ComputeServices.Commands
 {
     /// <summary>
-    /// Brings a fenced host back in Nova's order: wait until no 'done' evacuation names it as source, clear forced_down,
-    /// wait until it reports up, then (with -Owner, when the disable is that owner's) enable it.
+    /// Brings a fenced host back in Nova's order (<see cref="ResumeSteps"/>): wait until no 'done' evacuation names it as
+    /// source, clear forced_down, wait until it reports up, then (with -Owner, when the disable is that owner's) enable it.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Resume, "ComputeService", SupportsShouldProcess = true, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class ResumeComputeServiceCommand : ServiceTargetCmdletBase
+    public sealed class ResumeComputeServiceCommand : ServiceCmdletBase
     {
         private const int ProgressActivityId = 0x5C7;
-        private const string EvacuationsStep = "evacuations";
-        private const string UpStep = "up";
-        private int _handled;
-        private int _failed;
-        private int _started;
-        private int _succeeded;
+        private readonly System.Collections.Generic.HashSet<int> _stepsShown = new System.Collections.Generic.HashSet<int>();
 
         /// <summary>Enable the service at the end when its current disable is this owner's ([owner] reason).</summary>
         [Parameter]
@@ -49,27 +44,71 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private string Action => Owner == null
+        protected override string Action => Owner == null
             ? "Resume compute service (wait for evacuations to complete, clear forced_down, wait until up)"
             : $"Resume compute service (wait for evacuations to complete, clear forced_down, wait until up, enable if disabled by '{Owner}')";
 
-        protected override void Process(ComputeService service)
+        protected override string Verb => "resume";
+        protected override bool ChangesServices => true;
+        protected override bool WritesResults => PassThru;
+        protected override BatchOptions BatchOptions => new BatchOptions { MaxCount = MaxCount };
+
+        // The steps wait and write progress: they run on the pipeline thread, one host after another.
+        private protected override void Handle(ServiceTarget target)
+            => Submit(target, (backend, service, _) => Task.FromResult<ComputeService?>(Resume(backend, service)));
+
+        private ComputeService Resume(IComputeServiceBackend backend, ComputeService service)
         {
-            _handled++;
-            if (!ShouldProcess(service.ToString(), Action)) return;
-            _started++;
-            if (MaxCount.HasValue && _started > MaxCount.Value)
-                ThrowTerminatingError(ErrorRecords.From(BlastRadius.TooManyTargets(MaxCount.Value, _succeeded, service), service));
+            var clock = Stopwatch.StartNew();
+            var host = service.Host;
+            _stepsShown.Clear();
             try
             {
-                var result = Resume(service);
-                _succeeded++;
-                if (PassThru) WriteObject(result);
-            }
-            catch (ComputeServiceException ex)
-            {
-                _failed++;
-                Report(ex, service);
+                Step(1, service, $"waiting until no 'done' evacuation names {host} as its source (nova-compute completes them when it starts again; until then Nova refuses to clear forced_down)");
+                var pending = Run(token => backend.ListPendingEvacuationsAsync(host, token));
+                var current = Read(backend, service);
+                while (true)
+                {
+                    var next = ResumeSteps.Next(pending.Count, current, Owner);
+                    // Every step is named once, in order, also when there is nothing to do at it.
+                    if (next > ResumeStep.ClearForcedDown) Step(2, service, "forced_down is not set: nothing to clear");
+                    if (next >= ResumeStep.WaitUntilUp) Step(3, service, $"waiting until {service} reports up (its heartbeat)");
+                    switch (next)
+                    {
+                        case ResumeStep.WaitForEvacuations:
+                            Pause(clock, "evacuations", service, "to have no 'done' evacuations as source",
+                                $"{pending.Count} 'done' evacuation(s) remain: {string.Join("; ", pending.Select(m => m.ToString()))}");
+                            pending = Run(token => backend.ListPendingEvacuationsAsync(host, token));
+                            continue;
+                        case ResumeStep.ClearForcedDown:
+                            Step(2, service, "clearing forced_down");
+                            var fenced = current;
+                            current = Run(token => backend.UpdateAsync(fenced, ServiceChange.SetForcedDown(false), token));
+                            continue;
+                        case ResumeStep.WaitUntilUp:
+                            Pause(clock, "up", service, "to report up", WaitCondition.Describe(current));
+                            current = Read(backend, service);
+                            continue;
+                        case ResumeStep.Enable:
+                            Step(4, service, $"enabling (disabled by '{Owner}')");
+                            var owned = current;
+                            try
+                            {
+                                // The owner check travels with the change: decided on the state the backend applies it to.
+                                return Run(token => backend.UpdateAsync(owned, ServiceChange.Enable().When(OwnershipCheck.EnableIfOwner(Owner!)), token));
+                            }
+                            catch (ServiceSkippedException skipped)
+                            {
+                                current = skipped.Service;
+                                goto default;
+                            }
+                        default:
+                            var warning = ResumeSteps.StaysDisabledWarning(current, Owner);
+                            if (warning != null) WriteWarning(warning);
+                            else Step(4, service, "the service is enabled: nothing to enable");
+                            return current;
+                    }
+                }
             }
             finally
             {
@@ -77,74 +116,9 @@ namespace ComputeServices.Commands
             }
         }
 
-        protected override void OnResolveFailed(ComputeServiceException ex, object? target)
-        {
-            _handled++;
-            _failed++;
-            base.OnResolveFailed(ex, target);
-        }
-
-        protected override void EndProcessing()
-        {
-            if (_handled > 1 && _failed > 0) WriteWarning($"{_failed} of {_handled} compute services failed to resume.");
-            base.EndProcessing();
-        }
-
-        private ComputeService Resume(ComputeService service)
-        {
-            var clock = Stopwatch.StartNew();
-            var host = service.Host;
-
-            Step(1, service, $"waiting until no 'done' evacuation names {host} as its source (nova-compute completes them when it starts again; until then Nova refuses to clear forced_down)");
-            while (true)
-            {
-                var pending = Run(token => BackendOf(service).ListPendingEvacuationsAsync(host, token));
-                if (pending.Count == 0) break;
-                var remain = $"{pending.Count} 'done' evacuation(s) remain: {string.Join("; ", pending.Select(m => m.ToString()))}";
-                Pause(clock, EvacuationsStep, service, "to have no 'done' evacuations as source", remain);
-            }
-
-            var current = Read(service);
-            if (current.ForcedDown == true)
-            {
-                Step(2, service, "clearing forced_down");
-                current = Run(token => BackendOf(service).UpdateAsync(current, ServiceChange.SetForcedDown(false), token));
-            }
-            else
-            {
-                Step(2, service, "forced_down is not set: nothing to clear");
-            }
-
-            Step(3, service, $"waiting until {service} reports up (its heartbeat)");
-            while (current.State != ServiceState.Up)
-            {
-                Pause(clock, UpStep, service, "to report up", WaitCondition.Describe(current));
-                current = Read(service);
-            }
-
-            if (current.Status != ServiceStatus.Disabled)
-            {
-                Step(4, service, "the service is enabled: nothing to enable");
-                return current;
-            }
-            var holder = DisabledReasonFormat.DescribeHolder(current);
-            if (Owner == null)
-            {
-                WriteWarning($"{current} is up but still disabled, by {holder}: the scheduler places nothing on it. Enable it with Enable-ComputeService -IfOwner <owner>, or resume with -Owner.");
-                return current;
-            }
-            if (!DisabledReasonFormat.IsOwnedBy(current.DisabledReason, Owner))
-            {
-                WriteWarning($"{current} is up but stays disabled: it was disabled by {holder}, not by '{Owner}'.");
-                return current;
-            }
-            Step(4, service, $"enabling (disabled by '{Owner}')");
-            var owned = current;
-            return Run(token => BackendOf(service).UpdateAsync(owned, ServiceChange.Enable(), token));
-        }
-
         private void Step(int number, ComputeService service, string what)
         {
+            if (!_stepsShown.Add(number)) return;
             WriteVerbose($"{service}: step {number} of 4, {what}.");
             WriteProgress(new ProgressRecord(ProgressActivityId, $"Resume {service}", $"Step {number} of 4: {what}"));
         }
@@ -155,25 +129,23 @@ namespace ComputeServices.Commands
             var left = TimeSpan.FromSeconds(TimeoutSec) - clock.Elapsed;
             if (left <= TimeSpan.Zero)
                 throw WaitTarget.WaitTimeout(service, what, lastSeen + ". The host is left as it was at this step", clock.Elapsed, step);
-            var record = new ProgressRecord(ProgressActivityId, $"Resume {service}", $"Waiting ({step}): {lastSeen}")
+            WriteProgress(new ProgressRecord(ProgressActivityId, $"Resume {service}", $"Waiting ({step}): {lastSeen}")
             {
                 CurrentOperation = $"{clock.Elapsed.TotalSeconds:0} of {TimeoutSec} s",
-            };
-            WriteProgress(record);
+            });
             var pause = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, Math.Ceiling(left.TotalSeconds)));
             Run(token => Task.Delay(pause, token));
         }
 
-        private ComputeService Read(ComputeService service)
+        private ComputeService Read(IComputeServiceBackend backend, ComputeService service)
         {
-            var listed = Run(token => BackendOf(service).ListAsync(new ServiceQuery(service.Host, service.Binary), token));
-            var found = listed.FirstOrDefault(s => s.Host == service.Host && s.Binary == service.Binary);
-            if (found != null) return found;
-            throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
-                $"Could not find binary {service.Binary} on host {service.Host}: it was deleted while being resumed.")
-            {
-                Target = service,
-            };
+            var listed = Run(token => backend.ListAsync(new ServiceQuery(service.Host, service.Binary), token));
+            return ServiceIdentity.Find(listed, service)
+                   ?? throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
+                       $"Could not find binary {service.Binary} on host {service.Host}: it was deleted while being resumed.")
+                   {
+                       Target = service,
+                   };
         }
     }
 }

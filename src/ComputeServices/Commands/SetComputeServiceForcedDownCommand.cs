@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ComputeServices.Batch;
 
 namespace ComputeServices.Commands
 {
@@ -9,7 +10,7 @@ namespace ComputeServices.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ComputeServiceForcedDown", SupportsShouldProcess = true, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class SetComputeServiceForcedDownCommand : ServiceMutationCmdletBase
+    public sealed class SetComputeServiceForcedDownCommand : ServiceCmdletBase
     {
         /// <summary>$true to force the services down, $false to let their heartbeat decide again.</summary>
         [Parameter(Mandatory = true)]
@@ -28,9 +29,21 @@ namespace ComputeServices.Commands
         [Parameter]
         public SwitchParameter SkipFleetCheck { get; set; }
 
-        protected override bool ChecksFleet => ForcedDown && !SkipFleetCheck;
+        /// <summary>Write the service, as it is afterwards, to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
-        protected override string Verb => "update";
+        /// <summary>How many services are worked on at once (remote requests run concurrently; output keeps the input order).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Stop (TooManyTargets) instead of changing more than this many services in one run.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxCount { get; set; }
+
+        private ServiceChange Change => new ServiceChange(Disable ? ServiceStatus.Disabled : null, Reason, ForcedDown);
 
         protected override string Action
         {
@@ -42,8 +55,15 @@ namespace ComputeServices.Commands
             }
         }
 
-        protected override ServiceChange? Change
-            => new ServiceChange(Disable ? ServiceStatus.Disabled : null, Reason, ForcedDown);
+        protected override string Verb => "update";
+        protected override bool ChangesServices => true;
+        protected override bool WritesResults => PassThru;
+        protected override BatchOptions BatchOptions => new BatchOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            MaxCount = MaxCount,
+            FleetCheckAction = ForcedDown && !SkipFleetCheck ? "update compute services" : null,
+        };
 
         protected override void BeginProcessing()
         {
@@ -51,6 +71,13 @@ namespace ComputeServices.Commands
                 ThrowTerminatingError(ErrorRecords.Usage(ErrorIds.InvalidServiceUpdate,
                     "-Reason needs -Disable: a disabled reason is recorded only when the service is disabled.", "Reason"));
             base.BeginProcessing();
+            ValidateChange(() => Change);
+        }
+
+        private protected override void Handle(ServiceTarget target)
+        {
+            var change = Change;
+            Submit(target, async (backend, service, token) => await backend.UpdateAsync(service, change, token).ConfigureAwait(false));
         }
     }
 }

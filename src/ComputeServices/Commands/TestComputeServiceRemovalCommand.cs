@@ -8,15 +8,16 @@ namespace ComputeServices.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "ComputeServiceRemoval", DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(RemovalCheck))]
-    public sealed class TestComputeServiceRemovalCommand : ServiceTargetCmdletBase
+    public sealed class TestComputeServiceRemovalCommand : ServiceCmdletBase
     {
         protected override bool ResolvesForDelete => true;
 
-        protected override void Process(ComputeService service)
+        private protected override void Handle(ServiceTarget target)
         {
+            var service = target.Service!;
             try
             {
-                WriteObject(Run(token => BackendOf(service).TestRemovalAsync(service, token)));
+                WriteObject(Run(token => target.Backend!.TestRemovalAsync(service, token)));
             }
             catch (ComputeServiceException ex)
             {

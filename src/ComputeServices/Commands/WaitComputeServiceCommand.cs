@@ -10,14 +10,18 @@ namespace ComputeServices.Commands
 {
     /// <summary>
     /// Waits until each service meets every condition given (-State, -Registered, -ForcedDown), with one list request
-    /// per poll for all of them. A service that does not get there in time is a ServiceWaitTimeout error.
+    /// per poll and place for all of them. -TimeoutSec is a deadline for the whole command: requests retry transient
+    /// failures until it, and no retry wait is started that would end past it. A service that does not get there in
+    /// time is a ServiceWaitTimeout error.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "ComputeService", DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(ComputeService))]
-    public sealed class WaitComputeServiceCommand : ServiceTargetCmdletBase
+    public sealed class WaitComputeServiceCommand : ServiceCmdletBase
     {
         private const int ProgressActivityId = 0x5C6;
-        private readonly List<WaitTarget> _targets = new List<WaitTarget>();
+        private readonly List<(WaitTarget Target, IComputeServiceBackend Backend)> _targets = new List<(WaitTarget, IComputeServiceBackend)>();
+        private readonly HashSet<WaitTarget> _toldForcedDown = new HashSet<WaitTarget>();
+        private Stopwatch _clock = new Stopwatch();
 
         /// <summary>Wait until the services report this state: up or down.</summary>
         [Parameter]
@@ -49,44 +53,32 @@ namespace ComputeServices.Commands
         private WaitCondition Condition => new WaitCondition(State, Registered,
             MyInvocation.BoundParameters.ContainsKey(nameof(ForcedDown)) ? ForcedDown : (bool?)null);
 
+        // With -Registered a host need not exist yet: its name is kept, not resolved.
+        protected override bool KeepsNames => Registered;
+
+        private DateTime Deadline => DateTime.UtcNow + (TimeSpan.FromSeconds(TimeoutSec) - _clock.Elapsed);
+
         protected override void BeginProcessing()
         {
+            _clock = Stopwatch.StartNew();
             base.BeginProcessing();
             if (Condition.IsEmpty)
                 ThrowTerminatingError(ErrorRecords.Usage("MissingWaitCondition",
                     "Say what to wait for: -State up|down, -Registered, or -ForcedDown $true|$false.", null));
         }
 
-        // With -Registered a host need not exist yet: its name is kept, not resolved.
         protected override void ProcessRecord()
         {
-            if (!Registered)
-            {
-                base.ProcessRecord();
-                return;
-            }
-            switch (ParameterSetName)
-            {
-                case ByIdSet:
-                    foreach (var id in Id!) _targets.Add(new WaitTarget(null, ServiceRef.ById(id)));
-                    break;
-                case ByHostSet when Id != null:
-                    foreach (var id in Id) _targets.Add(new WaitTarget(null, ServiceRef.ById(id)));
-                    break;
-                case ByHostSet:
-                    foreach (var host in HostName!) _targets.Add(new WaitTarget(null, ServiceRef.ByHost(host, Binary)));
-                    break;
-                default:
-                    foreach (var service in InputObject!) _targets.Add(new WaitTarget(service, null));
-                    break;
-            }
+            using (CommandDeadline.Begin(Deadline)) base.ProcessRecord();
         }
 
-        protected override void Process(ComputeService service) => _targets.Add(new WaitTarget(service, null));
+        private protected override void Handle(ServiceTarget target)
+            => _targets.Add((new WaitTarget(target.Service, target.Service == null ? target.Reference : null), target.Backend!));
 
         protected override void EndProcessing()
         {
-            if (_targets.Count > 0) WaitForAll();
+            if (_targets.Count > 0)
+                using (CommandDeadline.Begin(Deadline)) WaitForAll();
             base.EndProcessing();
         }
 
@@ -94,15 +86,11 @@ namespace ComputeServices.Commands
         {
             var condition = Condition;
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
-            var clock = Stopwatch.StartNew();
             // Each target is watched where it lives: one listing per poll and place, whatever the number of targets.
-            var places = new List<(IComputeServiceBackend Backend, List<WaitTarget> Targets, ServiceQuery Query)>();
-            foreach (var group in _targets.GroupBy(PlaceOf))
-            {
-                if (group.Key == null) continue;
-                var targets = group.ToList();
-                places.Add((group.Key, targets, QueryFor(targets)));
-            }
+            var places = _targets.GroupBy(t => t.Backend)
+                .Select(g => (Backend: g.Key, Targets: g.Select(t => t.Target).ToList()))
+                .Select(p => (p.Backend, p.Targets, Query: QueryFor(p.Targets)))
+                .ToList();
             WriteVerbose($"Waiting up to {TimeoutSec} s for {_targets.Count} compute service(s) to be {condition}, polling every {PollIntervalSec} s.");
             try
             {
@@ -110,23 +98,37 @@ namespace ComputeServices.Commands
                 {
                     foreach (var place in places.Where(p => p.Targets.Any(t => !t.Reached)))
                     {
-                        var listing = Run(token => place.Backend.ListAsync(place.Query, token));
+                        IReadOnlyList<ComputeService> listing;
+                        try
+                        {
+                            listing = Run(token => place.Backend.ListAsync(place.Query, token));
+                        }
+                        catch (ComputeServiceException ex) when (!ErrorRecords.IsTerminating(ex) && _clock.Elapsed < timeout)
+                        {
+                            // Transient failures were retried inside the request until the deadline allows; this poll is lost, not the wait.
+                            WriteVerbose($"Listing {place.Backend.Description} failed ({ex.Message}); trying again at the next poll.");
+                            continue;
+                        }
                         foreach (var target in place.Targets.Where(t => !t.Reached))
                         {
-                            if (!target.Observe(listing, condition)) continue;
-                            WriteVerbose($"{target} is {condition} after {clock.Elapsed.TotalSeconds:0} s.");
+                            if (!target.Observe(listing, condition))
+                            {
+                                WarnForcedDown(target, condition);
+                                continue;
+                            }
+                            WriteVerbose($"{target} is {condition} after {_clock.Elapsed.TotalSeconds:0} s.");
                             if (PassThru && target.LastSeen != null) WriteObject(target.LastSeen);
                         }
                     }
                     var waiting = places.SelectMany(p => p.Targets).Where(t => !t.Reached).ToList();
                     if (waiting.Count == 0) return;
-                    var left = timeout - clock.Elapsed;
+                    var left = timeout - _clock.Elapsed;
                     if (left <= TimeSpan.Zero)
                     {
-                        foreach (var target in waiting) Report(target.Timeout(condition, clock.Elapsed), target.Service ?? (object)target.Reference);
+                        foreach (var target in waiting) Report(target.Timeout(condition, _clock.Elapsed), target.Service ?? (object)target.Reference);
                         return;
                     }
-                    ShowProgress(condition, waiting, clock.Elapsed);
+                    ShowProgress(condition, waiting, _clock.Elapsed);
                     var pause = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, Math.Ceiling(left.TotalSeconds)));
                     Run(token => Task.Delay(pause, token));
                 }
@@ -135,6 +137,15 @@ namespace ComputeServices.Commands
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Waiting for compute services", "Done") { RecordType = ProgressRecordType.Completed });
             }
+        }
+
+        // Forced down keeps a service down whatever its heartbeat: waiting for up cannot end by itself.
+        private void WarnForcedDown(WaitTarget target, WaitCondition condition)
+        {
+            if (condition.State != ServiceState.Up || condition.ForcedDown == true || target.LastSeen?.ForcedDown != true) return;
+            if (!_toldForcedDown.Add(target)) return;
+            WriteWarning($"{target.LastSeen} is forced down: it stays down, whatever its heartbeat, until forced_down is cleared. " +
+                         "Clear it with Set-ComputeServiceForcedDown -ForcedDown $false (or Resume-ComputeService).");
         }
 
         private void ShowProgress(WaitCondition condition, List<WaitTarget> waiting, TimeSpan elapsed)
@@ -148,21 +159,6 @@ namespace ComputeServices.Commands
                 CurrentOperation = $"{elapsed.TotalSeconds:0} of {TimeoutSec} s",
                 PercentComplete = (int)((_targets.Count - waiting.Count) * 100L / _targets.Count),
             });
-        }
-
-        // A piped service is watched where it was listed; a name (-Registered) in the command's backend. A place this
-        // runspace cannot reach is that target's error (TargetMismatch), and the others are still watched.
-        private IComputeServiceBackend? PlaceOf(WaitTarget target)
-        {
-            try
-            {
-                return target.Service != null ? BackendOf(target.Service) : Backend;
-            }
-            catch (ComputeServiceException ex)
-            {
-                Report(ex, target.Service ?? (object)target.Reference);
-                return null;
-            }
         }
 
         // One host: Nova filters server-side. Several: one full listing per poll, whatever their number.

@@ -63,6 +63,7 @@ namespace ComputeServices.Tests.Session
             public int Lists;
             public int Resolves;
             public string Description => _inner.Description;
+            public Task<string> DescribeAsync(CancellationToken ct) => _inner.DescribeAsync(ct);
             public Task<IReadOnlyList<ComputeService>> ListAsync(ServiceQuery query, CancellationToken ct) { Lists++; return _inner.ListAsync(query, ct); }
             public Task<ComputeService> ResolveAsync(ServiceRef reference, CancellationToken ct) { Resolves++; return _inner.ResolveAsync(reference, ct); }
             public Task<ComputeService> UpdateAsync(ComputeService s, ServiceChange c, CancellationToken ct) => _inner.UpdateAsync(s, c, ct);
