@@ -209,6 +209,19 @@ namespace ComputeServices.Commands
 
         private void Write(BatchResult result)
         {
+            try
+            {
+                WriteResult(result);
+            }
+            catch (PipelineStoppedException)
+            {
+                _batch!.NotReported(result);
+                throw;
+            }
+        }
+
+        private void WriteResult(BatchResult result)
+        {
             switch (result.Outcome)
             {
                 case BatchOutcome.Done:
@@ -250,7 +263,7 @@ namespace ComputeServices.Commands
         {
             var batch = _batch;
             _batch = null;
-            if (batch != null && batch.HasPending)
+            if (batch != null && (batch.HasPending || batch.HasUnreported))
             {
                 CancelRunningWork();
                 var report = batch.Interrupt(TimeSpan.FromSeconds(10));

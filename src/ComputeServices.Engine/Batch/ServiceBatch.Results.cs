@@ -86,6 +86,19 @@ namespace ComputeServices.Batch
 
     public sealed partial class ServiceBatch
     {
+        private readonly List<string> _notReported = new List<string>();
+
+        /// <summary>A result handed out that the caller could not write (the pipeline stopped): it is told with the interrupt.</summary>
+        public void NotReported(BatchResult result)
+        {
+            if (result.Outcome != BatchOutcome.Done) return;
+            Succeeded--;
+            _notReported.Add(result.Service?.ToString() ?? result.Target.ToString() ?? "");
+        }
+
+        /// <summary>Whether anything was handed out but never written.</summary>
+        public bool HasUnreported => _notReported.Count > 0;
+
         /// <summary>
         /// After the command was stopped (its token cancelled): waits up to <paramref name="settle"/> for work in flight to
         /// finish or give up (a group commit that holds the lock is written whole), then says what became of everything
@@ -104,7 +117,7 @@ namespace ComputeServices.Batch
             {
                 // failures and cancellations are classified below
             }
-            var applied = new List<string>();
+            var applied = new List<string>(_notReported);
             var notApplied = new List<string>();
             var unknown = new List<string>();
             foreach (var item in items.Where(i => i.Sent))

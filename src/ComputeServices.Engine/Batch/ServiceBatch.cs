@@ -125,7 +125,9 @@ namespace ComputeServices.Batch
         /// <summary>Results already there at the head of the queue, in order, without waiting.</summary>
         public IEnumerable<BatchResult> TakeReady()
         {
-            while (_pending.Count > 0 && _pending.Peek().Work.IsCompleted) yield return Take(_pending.Dequeue());
+            // After a stop nothing more is handed out here: Interrupt says what became of it.
+            while (_pending.Count > 0 && _pending.Peek().Work.IsCompleted && !_cancellationToken.IsCancellationRequested)
+                yield return Take(_pending.Dequeue());
         }
 
         /// <summary>Waits for the oldest item and hands out its result; null when nothing is pending.</summary>
@@ -142,6 +144,9 @@ namespace ComputeServices.Batch
             {
                 // classified by Take
             }
+            // Cut by a stop: a request may still have been applied, so Interrupt (not Take) says what became of it.
+            _cancellationToken.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             return Take(_pending.Dequeue());
         }
 
