@@ -106,7 +106,7 @@ namespace ComputeServices.Batch
             }
             else if (Limit > 1)
             {
-                task = Task.Run(() => work(backend, service, token), token);
+                task = Task.Run(() => work(backend, service, token));
             }
             else
             {

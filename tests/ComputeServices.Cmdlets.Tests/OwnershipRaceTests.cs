@@ -1,0 +1,52 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace ComputeServices.Cmdlets.Tests
+{
+    /// <summary>
+    /// Ownership decided under the lock (issue 18): two concurrent Disable -Owner runs on one inventory host, each in its
+    /// own runspace and thread on the same file, must never both be told they hold it.
+    /// </summary>
+    public sealed class OwnershipRaceTests
+    {
+        [Fact]
+        public void Two_concurrent_Disable_Owner_runs_are_never_both_told_they_hold_the_host()
+        {
+            using var inventory = new TempInventory();
+            const int Rounds = 8;
+            var bothWon = 0;
+            for (var round = 0; round < Rounds; round++)
+            {
+                inventory.File.Update(d =>
+                {
+                    var s = d.Services.Single(x => x.Host == "compute-free-01" && x.Binary == "nova-compute");
+                    s.Disabled = false;
+                    s.DisabledReason = null;
+                    return true;
+                });
+                using var start = new Barrier(2);
+                var runs = new[] { "teamA", "teamB" }.Select(owner => Task.Run(() =>
+                {
+                    using var ps = CmdletHost.Create();
+                    // Each run lists first (as a runbook would), then disables: the listing is what a check outside the lock would trust.
+                    ps.AddScript("param($p, $o) $s = Get-ComputeService -InventoryPath $p -HostName compute-free-01 -Binary nova-compute; " +
+                                 "$s | Disable-ComputeService -Owner $o -PassThru -WarningAction SilentlyContinue")
+                        .AddArgument(inventory.FilePath).AddArgument(owner);
+                    start.SignalAndWait();
+                    return ps.Invoke().Count;
+                })).ToArray();
+                Task.WaitAll(runs);
+                var told = runs.Sum(r => r.Result);
+                if (told > 1) bothWon++;
+                Assert.True(told >= 1, "neither run disabled the host");
+                var holder = inventory.Service("compute-free-01").DisabledReason;
+                Assert.True(holder == "[teamA]" || holder == "[teamB]", holder);
+            }
+            Assert.Equal(0, bothWon);
+        }
+    }
+}
