@@ -54,6 +54,10 @@ namespace ComputeServices
         public const string OutcomeUnknown = "OutcomeUnknown";
         /// <summary>A response body passed the connection's MaximumResponseSizeMB.</summary>
         public const string ResponseTooLarge = "ResponseTooLarge";
+        /// <summary>A successful answer without the member Nova always sends (a listing without its array): never read as empty.</summary>
+        public const string InvalidResponse = "InvalidResponse";
+        /// <summary>A compute endpoint (-Endpoint, the catalog, clouds.yaml) that is not an absolute http(s) URL without query or fragment.</summary>
+        public const string InvalidEndpoint = "InvalidEndpoint";
     }
 
     /// <summary>

@@ -39,6 +39,8 @@ namespace ComputeServices.Commands
                 case ErrorIds.CloudConfigInvalid:
                 case ErrorIds.ApiVersionNotSupported:
                 case ErrorIds.ResponseTooLarge:
+                case ErrorIds.InvalidResponse:
+                case ErrorIds.InvalidEndpoint:
                     return true;
                 default:
                     return false;

@@ -55,10 +55,8 @@ namespace ComputeServices.Nova
             var url = authUrl.Trim().TrimEnd('/');
             if (url.EndsWith("/v2.0", StringComparison.OrdinalIgnoreCase)) url = url.Substring(0, url.Length - 5) + "/v3";
             else if (!url.EndsWith("/v3", StringComparison.OrdinalIgnoreCase)) url += "/v3";
-            if (!Uri.TryCreate(url + "/auth/tokens", UriKind.Absolute, out var uri))
-                throw new ComputeServiceException(ErrorIds.CloudConfigInvalid, FailureKind.InvalidArgument, $"The auth URL '{authUrl}' is not an absolute URL.")
-                { Target = authUrl };
-            return uri;
+            NovaEndpoint.Checked(authUrl.Trim(), "auth URL");
+            return new Uri(url + "/auth/tokens");
         }
 
         public static string BuildRequestBody(NovaConnectionSettings s)
@@ -204,7 +202,7 @@ namespace ComputeServices.Nova
             var match = catalog.FirstOrDefault(e => e.Type == "compute"
                 && string.Equals(NormalizeInterface(e.Interface), wanted, StringComparison.Ordinal)
                 && (string.IsNullOrEmpty(region) || string.Equals(e.Region, region, StringComparison.Ordinal)));
-            if (match != null && Uri.TryCreate(match.Url, UriKind.Absolute, out var uri)) return uri;
+            if (match != null) return NovaEndpoint.Checked(match.Url, $"catalog's compute endpoint ({match.Interface ?? "?"}/{match.Region ?? "?"})");
 
             var computes = catalog.Where(e => e.Type == "compute").Select(e => $"{e.Interface ?? "?"}/{e.Region ?? "?"} {e.Url}").ToList();
             var has = computes.Count == 0

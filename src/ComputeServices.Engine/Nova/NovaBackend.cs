@@ -115,7 +115,7 @@ namespace ComputeServices.Nova
                 if (change.Status != null) body["status"] = change.Status;
                 if (change.DisabledReason != null) body["disabled_reason"] = change.DisabledReason;
                 if (change.ForcedDown.HasValue) body["forced_down"] = change.ForcedDown.Value;
-                var response = await SendAsync(HttpMethod.Put, "os-services/" + Uri.EscapeDataString(target.Id!), body,
+                var response = await SendAsync(HttpMethod.Put, "os-services/" + NovaPath.ServiceId(target.Id, target), body,
                     cancellationToken, service: target).ConfigureAwait(false);
                 using var doc = response.Json();
                 return NovaJson.ServiceEnvelope(doc.RootElement, Description);
@@ -239,7 +239,7 @@ namespace ComputeServices.Nova
             Log.Verbose($"Deleting {target.Binary} on host {target.Host} (id {target.Id}).");
             try
             {
-                await SendAsync(HttpMethod.Delete, "os-services/" + Uri.EscapeDataString(target.Id!), null, cancellationToken, service: target)
+                await SendAsync(HttpMethod.Delete, "os-services/" + NovaPath.ServiceId(target.Id, target), null, cancellationToken, service: target)
                     .ConfigureAwait(false);
             }
             catch (RequestOutcomeUnknownException lost)

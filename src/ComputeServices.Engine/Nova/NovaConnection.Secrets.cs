@@ -20,7 +20,8 @@ namespace ComputeServices.Nova
             var secrets = _settings.Secrets()
                 .Concat(Redactor.UserInfoSecrets(_settings.AuthUrl))
                 .Concat(Redactor.UserInfoSecrets(_settings.Endpoint?.OriginalString))
-                .Concat(Redactor.UserInfoSecrets(_settings.Proxy?.OriginalString));
+                .Concat(Redactor.UserInfoSecrets(_settings.Proxy?.OriginalString))
+                .Concat(Redactor.ProxyVariableSecrets(Environment.GetEnvironmentVariable));
             foreach (var secret in secrets) AddSecret(secret);
         }
 
@@ -54,16 +55,31 @@ namespace ComputeServices.Nova
             var target = ex.Target is string text ? Scrub(Redactor.Url(text)) : ex.Target;
             var serverMessage = ex.ServerMessage == null ? null : Scrub(ex.ServerMessage);
             var action = ex.RecommendedAction == null ? null : Scrub(ex.RecommendedAction);
-            if (message == ex.Message && Equals(target, ex.Target) && serverMessage == ex.ServerMessage && action == ex.RecommendedAction) return ex;
+            var inner = Redacted(ex.InnerException);
+            if (message == ex.Message && Equals(target, ex.Target) && serverMessage == ex.ServerMessage && action == ex.RecommendedAction
+                && ReferenceEquals(inner, ex.InnerException) && ex.Data.Count == 0) return ex;
             var copy = ex is RequestOutcomeUnknownException
-                ? new RequestOutcomeUnknownException(message, ex.InnerException)
-                : new ComputeServiceException(ex.ErrorId, ex.Kind, message, ex.InnerException);
+                ? new RequestOutcomeUnknownException(message, inner)
+                : new ComputeServiceException(ex.ErrorId, ex.Kind, message, inner);
+            foreach (System.Collections.DictionaryEntry entry in ex.Data) copy.Data[Scrub(entry.Key?.ToString())] = Scrub(entry.Value?.ToString());
             copy.Target = target;
             copy.ServerMessage = serverMessage;
             copy.RecommendedAction = action;
             copy.StatusCode = ex.StatusCode;
             copy.RequestId = ex.RequestId;
             return copy;
+        }
+
+        /// <summary>An inner exception chain with secrets masked (the module's own exceptions scrubbed, others redacted).</summary>
+        private Exception? Redacted(Exception? ex)
+        {
+            switch (ex)
+            {
+                case null: return null;
+                case RedactedException _: return ex;
+                case ComputeServiceException own: return Scrubbed(own);
+                default: return new RedactedException(ex, Scrub, Redacted(ex.InnerException));
+            }
         }
 
         /// <summary>The caller's log (or the connection's own), behind a mask for every secret this connection knows.</summary>

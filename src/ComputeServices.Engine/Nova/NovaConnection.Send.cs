@@ -127,7 +127,12 @@ namespace ComputeServices.Nova
                     auth = await EnsureAuthenticatedAsync(true, log, cancellationToken, rejectedToken: token).ConfigureAwait(false);
                     continue;
                 }
-                if (response.IsSuccess) CheckAnsweredVersion(response, version, method.Method, url);
+                if (response.IsSuccess)
+                {
+                    CheckAnsweredVersion(response, version, method.Method, url);
+                    if (NovaAnswerShape.Expected(method, relativePath) is { } shape && !NovaAnswerShape.Carries(response.BodyBytes, shape.Member, shape.Kind))
+                        throw NovaAnswerShape.Missing(method.Method, url, shape.Member, response);
+                }
                 if (!response.IsSuccess && throwOnError)
                 {
                     if (response.StatusCode == 404 && !IsNovaFaultAbout(service, response))
@@ -157,8 +162,7 @@ namespace ComputeServices.Nova
                 RecommendedAction = "Check the compute endpoint (it ends in /v2.1) and the catalog's compute entry; nothing was found to be missing.",
             };
 
-        internal static Uri Combine(Uri endpoint, string relativePath)
-            => new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + relativePath.TrimStart('/'));
+        internal static Uri Combine(Uri endpoint, string relativePath) => NovaPath.Combine(endpoint, relativePath);
 
         private static StringContent JsonContent(string json) => new StringContent(json, Encoding.UTF8, "application/json");
 
@@ -190,7 +194,7 @@ namespace ComputeServices.Nova
                 catch (HttpRequestException ex)
                 {
                     var tls = FindInner<AuthenticationException>(ex) != null;
-                    var sent = !tls && MayHaveBeenSent(ex);
+                    var sent = !tls && NovaSendFailure.MayHaveBeenSent(ex);
                     log.Verbose($"{label} -> failed after {watch.ElapsedMilliseconds} ms: {Scrub(Flatten(ex))}");
                     if (sent && policy == RetryPolicy.Never) throw AnswerLost(request, ex);
                     if (!tls && attempt < maxRetries && (policy == RetryPolicy.Always || !sent)

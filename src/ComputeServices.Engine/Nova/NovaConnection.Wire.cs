@@ -15,6 +15,8 @@ namespace ComputeServices.Nova
         private const int ReadBlock = 81920;
         // -MaximumResponseSizeMB allows up to 4 GB, more than one array holds; an announcement above this is read in blocks.
         private const long MaxFirstBlock = 1L << 30;
+        // The largest byte array .NET allocates: a body is handed on as one, so a larger one is too large whatever the setting.
+        private const long MaxArrayLength = 0x7FFFFFC7;
 
         /// <summary>
         /// Sends and reads the answer, never holding more than MaximumResponseSizeMB of body: a larger Content-Length is
@@ -39,9 +41,10 @@ namespace ComputeServices.Nova
 
         private async Task<byte[]> ReadCappedAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
         {
-            long cap = (long)_settings.MaximumResponseSizeMB * 1024 * 1024;
+            // The cap counts the body as read, after any Content-Encoding was undone: a gzip bomb stops at the cap as it inflates.
+            long cap = Math.Min((long)_settings.MaximumResponseSizeMB * 1024 * 1024, MaxArrayLength);
             var announced = response.Content.Headers.ContentLength;
-            if (announced > cap) throw TooLarge(request, announced.Value);
+            if (announced > cap) throw TooLarge(request, announced.Value, cap);
             try
             {
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
@@ -58,7 +61,7 @@ namespace ComputeServices.Nova
                     while (filled < block.Length && (n = await stream.ReadAsync(block, filled, block.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
                     {
                         filled += n;
-                        if (total + filled > cap) throw TooLarge(request, null);
+                        if (total + filled > cap) throw TooLarge(request, null, cap);
                     }
                     if (filled == 0) break;
                     total += filled;
@@ -83,31 +86,34 @@ namespace ComputeServices.Nova
             {
                 throw new HttpRequestException("The response body was cut off: " + ex.Message, ex);
             }
+            catch (InvalidDataException ex)
+            {
+                // A Content-Encoding (gzip, deflate) body that does not decompress: it arrived, and it is not an answer.
+                var where = Redactor.Where(request.RequestUri!);
+                throw new ComputeServiceException(ErrorIds.InvalidResponse, FailureKind.InvalidData,
+                    $"{request.Method.Method} {where} answered HTTP {(int)response.StatusCode} with a {string.Join(", ", response.Content.Headers.ContentEncoding)} " +
+                    $"body that does not decompress: {ex.Message}", ex)
+                {
+                    StatusCode = (int)response.StatusCode,
+                    Target = where,
+                    RecommendedAction = "Check that the compute endpoint is Nova's /v2.1 and that no proxy between here and Nova rewrites its answers.",
+                };
+            }
         }
 
-        private ComputeServiceException TooLarge(HttpRequestMessage request, long? announced)
+        private ComputeServiceException TooLarge(HttpRequestMessage request, long? announced, long cap)
         {
             var where = Redactor.Where(request.RequestUri!);
             var size = announced.HasValue ? $"{announced.Value / (1024.0 * 1024):0.#} MB" : "more than that";
+            var limit = cap < (long)_settings.MaximumResponseSizeMB * 1024 * 1024
+                ? $"{cap / (1024 * 1024)} MB, the most one body can hold (this connection allows {_settings.MaximumResponseSizeMB} MB)"
+                : $"{_settings.MaximumResponseSizeMB} MB";
             return new ComputeServiceException(ErrorIds.ResponseTooLarge, FailureKind.InvalidData,
-                $"{request.Method.Method} {where} answered with a body of {size}; the limit of this connection is {_settings.MaximumResponseSizeMB} MB.")
+                $"{request.Method.Method} {where} answered with a body of {size}; the limit of this connection is {limit}.")
             {
                 Target = where,
                 RecommendedAction = "Check that the endpoint is Nova (not a proxy or download server); for a very large cloud connect with a higher -MaximumResponseSizeMB.",
             };
-        }
-
-        /// <summary>
-        /// False only when the request provably never left this machine (name resolution, connect, TLS handshake, proxy tunnel).
-        /// Anything else may have reached the server.
-        /// </summary>
-        internal static bool MayHaveBeenSent(HttpRequestException ex)
-        {
-            if (ex.InnerException is IOException) return true;
-            var error = ex.GetType().GetProperty("HttpRequestError")?.GetValue(ex)?.ToString();
-            if (error != null)
-                return !(error == "NameResolutionError" || error == "ConnectionError" || error == "SecureConnectionError" || error == "ProxyTunnelError");
-            return !(ex.InnerException is SocketException);
         }
 
         private ComputeServiceException AnswerLost(HttpRequestMessage request, Exception ex)

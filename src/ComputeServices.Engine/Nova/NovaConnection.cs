@@ -27,6 +27,7 @@ namespace ComputeServices.Nova
         private Microversion _maxVersion;
         private volatile bool _versionKnown;
         private bool _disposed;
+        private int _warnedStaleToken;
 
         private sealed class AuthState
         {
@@ -81,6 +82,8 @@ namespace ComputeServices.Nova
                 throw new ComputeServiceException(ErrorIds.CloudConfigInvalid, FailureKind.InvalidArgument,
                     "No Keystone auth URL is configured (auth.auth_url in clouds.yaml, OS_AUTH_URL), and no compute endpoint with a token.")
                 { RecommendedAction = "Pass -AuthUrl with credentials, -Cloud with a clouds.yaml cloud, or -Endpoint with -Token." };
+            if (settings.Endpoint != null) NovaEndpoint.Checked(settings.Endpoint, "compute endpoint");
+            if (!settings.UsesStaticToken) KeystoneAuthenticator.TokensUrl(settings.AuthUrl!);
             if (settings.MaximumResponseSizeMB < 1)
                 throw new ComputeServiceException(ErrorIds.CloudConfigInvalid, FailureKind.InvalidArgument,
                     $"The maximum response size must be at least 1 MB (was {settings.MaximumResponseSizeMB}).")
@@ -235,7 +238,16 @@ namespace ComputeServices.Nova
             AddSecret(token.Value);
             var endpoint = _settings.Endpoint ?? KeystoneAuthenticator.SelectComputeEndpoint(token.Catalog, _settings.Interface, _settings.RegionName);
             log.Verbose($"Authenticated {Describe()}; token expires {token.ExpiresAt?.ToString("u") ?? "(unknown)"}; compute endpoint {Redactor.Url(endpoint)}.");
-            return new AuthState(token.Value, token.ExpiresAt, RenewalTime(token, receivedAt), endpoint,
+            var renewAt = RenewalTime(token, receivedAt);
+            if (renewAt.HasValue && renewAt.Value <= receivedAt)
+            {
+                // Renewing by time would ask again before every request: use it until Nova answers 401 (SendCoreAsync renews then).
+                renewAt = null;
+                if (Interlocked.Exchange(ref _warnedStaleToken, 1) == 0)
+                    log.Warning($"Keystone issued a token that expires at {token.ExpiresAt:u}, which by this machine's clock ({receivedAt:u}) is already past " +
+                                "or due for renewal: this machine's clock or Keystone's is wrong. The token is used until Nova rejects it.");
+            }
+            return new AuthState(token.Value, token.ExpiresAt, renewAt, endpoint,
                 token.UserName ?? _settings.Username, token.ProjectName ?? _settings.ProjectName);
         }
 

@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Security;
 using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -15,13 +17,23 @@ namespace ComputeServices.Nova
     {
         public static string DefaultUserAgent { get; } = "ComputeServices/" + AssemblyVersion();
 
+        /// <summary>The highest -ThrottleLimit: that many requests to one Nova may be in flight at once.</summary>
+        public const int MaxConnectionsPerServer = 64;
+
+        /// <summary>TLS 1.3 as netstandard2.0 lacks the name (.NET Framework 4.8 and .NET Core 3+ know the value).</summary>
+        internal const SslProtocols Tls13 = (SslProtocols)12288;
+
         public static HttpClientHandler CreateHandler(NovaConnectionSettings settings)
+            => CreateHandler(settings, RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription);
+
+        internal static HttpClientHandler CreateHandler(NovaConnectionSettings settings, string frameworkDescription, string osDescription)
         {
             var handler = new HttpClientHandler
             {
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
+            Apply(PlanFor(frameworkDescription, osDescription), handler);
             if (settings.Proxy != null)
             {
                 handler.UseProxy = true;
@@ -38,6 +50,44 @@ namespace ComputeServices.Nova
                     certificate != null && ValidateAgainstBundle(certificate, errors, bundle);
             }
             return handler;
+        }
+
+        /// <summary>
+        /// What this runtime's handler needs beyond its defaults. .NET Framework allows 2 connections per server
+        /// (so -ThrottleLimit 16 would run 2 at a time) and, under Windows PowerShell 5.1, offers TLS 1.0 and SSL 3 but not
+        /// TLS 1.2: its handler is given 64 connections and TLS 1.2 (and 1.3 where Windows has it). Only this module's handler
+        /// is changed, never ServicePointManager's process-wide defaults. .NET Core already allows unlimited connections and
+        /// follows the system's TLS policy: nothing is changed there.
+        /// </summary>
+        internal static TransportPlan PlanFor(string frameworkDescription, string osDescription)
+        {
+            if (!frameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase)) return new TransportPlan(null, null);
+            var tls = SslProtocols.Tls12;
+            if (WindowsHasTls13(osDescription)) tls |= Tls13;
+            return new TransportPlan(MaxConnectionsPerServer, tls);
+        }
+
+        /// <summary>TLS 1.3 is on by default in Windows from Windows 11 and Windows Server 2022 (build 20348).</summary>
+        internal static bool WindowsHasTls13(string osDescription)
+        {
+            const string prefix = "Microsoft Windows ";
+            if (!osDescription.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
+            var version = osDescription.Substring(prefix.Length).Trim().Split(' ')[0];
+            return Version.TryParse(version, out var v) && v.Major >= 10 && v.Build >= 20348;
+        }
+
+        private static void Apply(TransportPlan plan, HttpClientHandler handler)
+        {
+            try
+            {
+                if (plan.MaxConnectionsPerServer is int connections && handler.MaxConnectionsPerServer < connections)
+                    handler.MaxConnectionsPerServer = connections;
+                if (plan.SslProtocols is SslProtocols protocols) handler.SslProtocols = protocols;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // .NET Framework before 4.7.1 has neither setting on HttpClientHandler; its defaults stay.
+            }
         }
 
         /// <summary>Reads every certificate of a PEM bundle (or one DER certificate).</summary>
@@ -113,5 +163,21 @@ namespace ComputeServices.Nova
             }
             return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         }
+    }
+}
+
+namespace ComputeServices.Nova
+{
+    /// <summary>The handler settings a runtime needs beyond its defaults (null: keep the default).</summary>
+    internal sealed class TransportPlan
+    {
+        public TransportPlan(int? maxConnectionsPerServer, SslProtocols? sslProtocols)
+        {
+            MaxConnectionsPerServer = maxConnectionsPerServer;
+            SslProtocols = sslProtocols;
+        }
+
+        public int? MaxConnectionsPerServer { get; }
+        public SslProtocols? SslProtocols { get; }
     }
 }

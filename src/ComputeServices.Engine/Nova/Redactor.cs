@@ -73,7 +73,26 @@ namespace ComputeServices.Nova
                 if (string.IsNullOrEmpty(secret) || secret.Length < 4) continue;
                 result = result.Replace(secret, Mask);
             }
-            return result;
+            // A password in a URL's user info is a secret even when this connection was never told it (a proxy from HTTPS_PROXY).
+            return UrlPassword.Replace(result, m => m.Groups["head"].Value + Mask + "@");
+        }
+
+        private static readonly Regex UrlPassword = new Regex(
+            @"(?<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/?#@:'""]*:)[^\s/?#@'""]+@", RegexOptions.CultureInvariant);
+
+        /// <summary>The proxy variables HttpClient reads for the system proxy (upper and lower case).</summary>
+        private static readonly string[] ProxyVariables = { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy" };
+
+        /// <summary>The passwords in the proxy variables' user info (<c>http://user:pw@proxy:3128</c>, with or without the scheme).</summary>
+        public static IEnumerable<string> ProxyVariableSecrets(Func<string, string?> variable)
+        {
+            foreach (var name in ProxyVariables)
+            {
+                var value = variable(name)?.Trim();
+                if (string.IsNullOrEmpty(value)) continue;
+                var url = value!.Contains("://") ? value : "http://" + value;
+                foreach (var secret in UserInfoSecrets(url)) yield return secret;
+            }
         }
 
         /// <summary>

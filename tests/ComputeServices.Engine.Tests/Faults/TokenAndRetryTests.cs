@@ -29,6 +29,35 @@ namespace ComputeServices.Tests.Faults
         }
 
         [Theory]
+        [InlineData(false, 3600, -7200)] // no issued_at, and expires_at an hour before this machine's now
+        [InlineData(true, -3600, 0)]     // expires_at before issued_at
+        public async Task A_token_issued_already_expired_is_used_until_Nova_says_401_with_one_warning(bool sendIssuedAt, double lifetimeSeconds, double skewSeconds)
+        {
+            using var nova = new WireNova { SendIssuedAt = sendIssuedAt, TokenLifetimeSeconds = lifetimeSeconds, ClockSkew = TimeSpan.FromSeconds(skewSeconds) };
+            var log = new CollectingLog();
+            using var connection = nova.ConnectKeystone(log: log);
+            using var backend = new NovaBackend(connection, log);
+
+            for (var i = 0; i < 10; i++) await backend.ListAsync(ServiceQuery.All, None);
+            var beforeRejection = nova.TokensIssued;
+            var rejected = 0;
+            nova.Fault = async (request, exchange) =>
+            {
+                if (request.Path != "/v2.1/os-services" || Interlocked.Exchange(ref rejected, 1) == 1) return false;
+                await exchange.RespondAsync(401, WireNova.NovaFault(401, "unauthorized", "The request you have made requires authentication."));
+                return true;
+            };
+            for (var i = 0; i < 3; i++) await backend.ListAsync(ServiceQuery.All, None);
+
+            Assert.Equal(1, beforeRejection);
+            Assert.Equal(2, nova.TokensIssued);
+            Assert.Equal(10 + 3 + 1, nova.Count("GET", "/v2.1/os-services"));
+            var warning = Assert.Single(log.Lines, l => l.StartsWith("WARNING: "));
+            Assert.Contains("clock", warning);
+            Assert.Contains("Keystone", warning);
+        }
+
+        [Theory]
         [InlineData(60, 29, 31)]      // half the lifetime
         [InlineData(3600, 3470, 3490)] // 120 s before expiry
         public async Task A_token_is_renewed_at_the_smaller_of_120_s_and_half_its_lifetime(double lifetimeSeconds, double stillValidAfter, double renewedAfter)

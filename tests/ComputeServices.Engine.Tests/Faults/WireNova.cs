@@ -39,6 +39,10 @@ namespace ComputeServices.Tests.Faults
         /// <summary>The token Keystone issues next: tok-1, tok-2, ... unless set.</summary>
         public Func<int, string> TokenValue { get; set; } = n => "tok-" + n.ToString(CultureInfo.InvariantCulture);
         public int TokensIssued => Volatile.Read(ref _tokens);
+        /// <summary>The compute URL the catalog names (default: this server's /v2.1).</summary>
+        public string? CatalogComputeUrl { get; set; }
+        /// <summary>Whether the token answer carries issued_at (an old or odd Keystone may leave it out).</summary>
+        public bool SendIssuedAt { get; set; } = true;
 
         public int Count(string method, string pathPrefix) => Server.Count(method, pathPrefix);
 
@@ -80,9 +84,9 @@ namespace ComputeServices.Tests.Faults
                 var n = Interlocked.Increment(ref _tokens);
                 var issued = DateTime.UtcNow + ClockSkew;
                 var expires = issued.AddSeconds(TokenLifetimeSeconds);
-                var body = "{\"token\": {\"issued_at\": \"" + Stamp(issued) + "\", \"expires_at\": \"" + Stamp(expires) + "\", " +
+                var body = "{\"token\": {" + (SendIssuedAt ? "\"issued_at\": \"" + Stamp(issued) + "\", " : "") + "\"expires_at\": \"" + Stamp(expires) + "\", " +
                            "\"user\": {\"name\": \"admin\"}, \"project\": {\"name\": \"admin\"}, \"catalog\": [{\"type\": \"compute\", \"endpoints\": [" +
-                           "{\"interface\": \"public\", \"region_id\": \"RegionOne\", \"url\": \"" + ComputeUrl + "\"}]}]}}";
+                           "{\"interface\": \"public\", \"region_id\": \"RegionOne\", \"url\": \"" + (CatalogComputeUrl ?? ComputeUrl) + "\"}]}]}}";
                 await exchange.RespondAsync(201, body, "application/json", ("X-Subject-Token", TokenValue(n))).ConfigureAwait(false);
                 return;
             }
@@ -96,7 +100,7 @@ namespace ComputeServices.Tests.Faults
             {
                 var query = request.Target.Contains('?') ? request.Target.Substring(request.Target.IndexOf('?') + 1) : "";
                 var items = Services.Where(s => Matches(query, s.Value.Host, s.Value.Binary))
-                    .Select(s => "{\"id\": \"" + s.Key + "\", \"binary\": \"" + s.Value.Binary + "\", \"host\": \"" + s.Value.Host + "\", " +
+                    .Select(s => "{\"id\": " + System.Text.Json.JsonSerializer.Serialize(s.Key) + ", \"binary\": \"" + s.Value.Binary + "\", \"host\": \"" + s.Value.Host + "\", " +
                                  "\"zone\": \"nova\", \"status\": \"enabled\", \"state\": \"up\", \"forced_down\": false, \"disabled_reason\": null, " +
                                  "\"updated_at\": \"2026-11-26T05:00:00.000000\"}");
                 await exchange.RespondAsync(200, "{\"services\": [" + string.Join(", ", items) + "]}", "application/json", version).ConfigureAwait(false);

@@ -48,6 +48,35 @@ namespace ComputeServices.Tests.Nova
             return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         }
 
+        [Theory]
+        [InlineData("The proxy tunnel request to proxy 'http://puser:Pr0xy-pw@127.0.0.1:3128/' failed", "The proxy tunnel request to proxy 'http://puser:***@127.0.0.1:3128/' failed")]
+        [InlineData("via https://u:p%40ss%2Fw0rd@proxy.example.com:8443", "via https://u:***@proxy.example.com:8443")]
+        [InlineData("socks5://:only-pw@10.0.0.1:1080 down", "socks5://:***@10.0.0.1:1080 down")]
+        public void A_password_in_any_URL_is_masked_even_when_not_a_known_secret(string text, string expected)
+        {
+            Assert.Equal(expected, Redactor.Scrub(text, Array.Empty<string>()));
+        }
+
+        [Fact]
+        public void A_URL_without_a_password_is_left_alone()
+        {
+            const string text = "GET http://127.0.0.1:8774/v2.1/os-services?host=a:b@c failed; user@example.com, http://user@host/";
+            Assert.Equal(text, Redactor.Scrub(text, Array.Empty<string>()));
+        }
+
+        [Fact]
+        public void The_proxy_variables_passwords_are_secrets_with_or_without_a_scheme()
+        {
+            var variables = new System.Collections.Generic.Dictionary<string, string>
+            {
+                ["HTTPS_PROXY"] = "http://puser:first-pw@proxy:3128", ["http_proxy"] = "suser:second%21pw@proxy:3128", ["NO_PROXY"] = "x:y@z",
+            };
+
+            var secrets = Redactor.ProxyVariableSecrets(n => variables.TryGetValue(n, out var v) ? v : null);
+
+            Assert.Equal(new[] { "first-pw", "first-pw", "second%21pw", "second!pw" }, secrets);
+        }
+
         [Fact]
         public void A_CA_bundle_accepts_only_certificates_that_chain_to_it()
         {
