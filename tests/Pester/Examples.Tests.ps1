@@ -197,6 +197,8 @@ Describe 'Example: <Name>' -ForEach $script:examples {
                 ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
         $unannounced | Should -BeNullOrEmpty -Because "the example announces only '$($announced -join ', ')'"
         foreach ($id in $announced) { $seen | Should -Contain $id -Because "the example announces a $id error" }
+        # A warning ending in a colon printed an empty value (as `$_` inside switch does: it is the switched value there).
+        @($result.Warnings | Where-Object { "$_" -match ':\s*$' }) | Should -BeNullOrEmpty -Because 'an example''s warning must not print an empty value'
         $result.ExitCode | Should -Be 0 -Because "a runbook exits non-zero on a failure (warnings: $($result.Warnings -join '; '))"
     }
 }
