@@ -78,7 +78,7 @@ namespace ComputeServices.Commands
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var pattern = WildcardPattern.Get((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            return new Config.CloudConfigLoader().ListCloudNames()
+            return CompletionSources.CloudConfig().ListCloudNames()
                 .Where(n => pattern.IsMatch(n))
                 .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n))
                 .ToList();

@@ -76,8 +76,8 @@ Describe 'Views' {
     }
     AfterAll { Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue }
 
-    It 'renders the default table with the openstack --long columns within 120 columns' {
-        $text = $services | Format-Table | Out-String -Width 120
+    It 'renders the Wide table with the openstack --long columns within 120 columns' {
+        $text = $services | Format-Table -View Wide | Out-String -Width 120
         $lines = @($text -split "`n" | Where-Object { $_ -match '\S' })
         # Like Get-ChildItem's "Directory:": the source that answered comes first, then the header.
         $lines[0].Trim() | Should -Be "Source: $inv"

@@ -18,8 +18,9 @@ namespace ComputeServices.Config
     /// <item><see cref="LoadFromEnvironment"/> builds openstacksdk's implicit <c>envvars</c> cloud from <c>OS_*</c> alone.</item>
     /// <item><see cref="LoadDefault"/>: <c>OS_CLOUD</c> if set, else the <c>envvars</c> cloud, else the only cloud of the file.</item>
     /// </list>
-    /// When no auth_type is given it is inferred as osc-lib does: application credential → v3applicationcredential,
-    /// a token alone → token (admin_token with an endpoint and no auth URL), otherwise password.
+    /// When no auth_type is given: a password and an application credential together → password, as openstacksdk decides
+    /// (with a warning naming the ignored one); an application credential alone → v3applicationcredential; a token alone
+    /// → token (admin_token with an endpoint and no auth URL); otherwise password.
     /// </summary>
     public sealed class CloudConfigLoader
     {
@@ -96,7 +97,7 @@ namespace ComputeServices.Config
                 var value = Environment.Get("OS_" + key);
                 if (value != null) map[key.ToLowerInvariant()] = value;
             }
-            return CloudSettingsMapper.ToSettings(map, EnvVarsName, Environment);
+            return CloudSettingsMapper.ToSettings(map, EnvVarsName, Environment, fromEnvironment: true);
         }
 
         /// <summary>OS_CLOUD if set, else the envvars cloud, else the only cloud of clouds.yaml; null if none applies.</summary>

@@ -21,7 +21,7 @@ namespace ComputeServices.Config
             ["endpoint_type"] = "interface",
         };
 
-        public static NovaConnectionSettings ToSettings(Dictionary<string, object?> cloud, string cloudName, CloudConfigEnvironment env)
+        public static NovaConnectionSettings ToSettings(Dictionary<string, object?> cloud, string cloudName, CloudConfigEnvironment env, bool fromEnvironment = false)
         {
             var top = Flatten(cloud);
             var auth = cloud.TryGetValue("auth", out var a) && a is Dictionary<string, object?> authMap ? Flatten(authMap) : new Dictionary<string, string>();
@@ -91,7 +91,44 @@ namespace ComputeServices.Config
             }
 
             s.ComputeApiVersion = NormalizeVersion(s.ComputeApiVersion);
+            ChooseCredential(s, cloudName, fromEnvironment);
             return s;
+        }
+
+        /// <summary>
+        /// A password and an application credential both given: openstacksdk takes auth_type when it is set, and
+        /// otherwise its default auth_type, password (openstack/config/defaults.json), so the application credential
+        /// is ignored. The same choice here, said in a warning that names what was used and what was ignored.
+        /// </summary>
+        private static void ChooseCredential(NovaConnectionSettings s, string cloudName, bool fromEnvironment)
+        {
+            var hasPassword = !string.IsNullOrEmpty(s.Password);
+            var hasAppCred = !string.IsNullOrEmpty(s.ApplicationCredentialId) || !string.IsNullOrEmpty(s.ApplicationCredentialName)
+                             || !string.IsNullOrEmpty(s.ApplicationCredentialSecret);
+            if (!hasPassword || !hasAppCred) return;
+            var explicitType = !string.IsNullOrWhiteSpace(s.AuthType);
+            if (!explicitType) s.AuthType = "password";
+            var type = s.EffectiveAuthType;
+            var usesAppCred = type == "v3applicationcredential";
+            if (!usesAppCred && type != "password" && type != "v3password") return;
+
+            string Name(string key) => fromEnvironment ? "OS_" + key.ToUpperInvariant() : key;
+            var appCredKeys = new List<string>();
+            if (!string.IsNullOrEmpty(s.ApplicationCredentialId)) appCredKeys.Add(Name("application_credential_id"));
+            if (!string.IsNullOrEmpty(s.ApplicationCredentialName)) appCredKeys.Add(Name("application_credential_name"));
+            if (!string.IsNullOrEmpty(s.ApplicationCredentialSecret)) appCredKeys.Add(Name("application_credential_secret"));
+            var password = $"a password ({Name("password")})";
+            var appCred = $"an application credential ({string.Join(", ", appCredKeys)})";
+            var where = fromEnvironment ? "are set" : $"are given for cloud '{cloudName}'";
+            var user = s.Username ?? s.UserId;
+            var credential = s.ApplicationCredentialId ?? s.ApplicationCredentialName;
+            var used = usesAppCred ? $"the application credential {credential}" : $"the password of user {user}";
+            var ignored = usesAppCred ? "the password is ignored" : "the application credential is ignored";
+            var why = explicitType ? $"{Name("auth_type")} is {type}" : $"{Name("auth_type")} is not set, and openstacksdk then uses the password";
+            var fix = usesAppCred
+                ? $"Remove {Name("password")} if it is not meant."
+                : $"Set {Name("auth_type")} to v3applicationcredential to use the application credential, or remove what is not meant.";
+            s.AuthChoiceWarning = $"Both {password} and {appCred} {where}; {why}: connecting with {used}, {ignored}. {fix}";
         }
 
         // compute_api_version '2' (a major version only) means "negotiate", as in openstacksdk.

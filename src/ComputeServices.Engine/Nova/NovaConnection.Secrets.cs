@@ -13,6 +13,7 @@ namespace ComputeServices.Nova
         private volatile string[] _secretForms = Array.Empty<string>();
         private int _warnedCleartext;
         private int _warnedInsecure;
+        private int _warnedAuthChoice;
 
         /// <summary>The configured secrets (passwords, application credential secret, token, URL user info passwords).</summary>
         private void InitializeSecrets()
@@ -86,9 +87,11 @@ namespace ComputeServices.Nova
         internal IOperationLog LogFor(IOperationLog? log)
             => log as ScrubbingLog ?? new ScrubbingLog(log ?? _defaultLog, this);
 
-        /// <summary>Once per connection: a secret going over cleartext HTTP to another machine, and TLS checks turned off.</summary>
+        /// <summary>Once per connection: which of two given credentials is used, a secret going over cleartext HTTP to another machine, and TLS checks turned off.</summary>
         private void WarnAboutTransport(Uri url, bool carriesSecret, IOperationLog log)
         {
+            if (_settings.AuthChoiceWarning != null && Interlocked.Exchange(ref _warnedAuthChoice, 1) == 0)
+                log.Warning(_settings.AuthChoiceWarning);
             if (carriesSecret && string.Equals(url.Scheme, "http", StringComparison.OrdinalIgnoreCase) && !IsLoopback(url)
                 && Interlocked.Exchange(ref _warnedCleartext, 1) == 0)
                 log.Warning($"Credentials are sent unencrypted to {Redactor.Where(url)} (http:// to a host that is not this machine): " +

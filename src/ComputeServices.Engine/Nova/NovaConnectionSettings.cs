@@ -58,6 +58,8 @@ namespace ComputeServices.Nova
         /// <summary>An explicit proxy. Null uses the system proxy.</summary>
         public Uri? Proxy { get; set; }
         public NetworkCredential? ProxyCredential { get; set; }
+        /// <summary>Set by the config loader when a password and an application credential were both given: which one is used, which ignored. Warned once per connection.</summary>
+        public string? AuthChoiceWarning { get; set; }
         /// <summary>The clouds.yaml cloud name (or <c>envvars</c>), for display only.</summary>
         public string? CloudName { get; set; }
         /// <summary>Overrides the User-Agent (default <c>ComputeServices/&lt;version&gt;</c>).</summary>

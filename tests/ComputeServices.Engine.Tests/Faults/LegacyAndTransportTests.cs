@@ -49,6 +49,20 @@ namespace ComputeServices.Tests.Faults
         }
 
         [Fact]
+        public async Task The_credential_choice_of_the_config_is_warned_once_per_connection()
+        {
+            using var nova = new WireNova();
+            var log = new CollectingLog();
+            using var connection = nova.ConnectStatic(configure: s => s.AuthChoiceWarning = "Both a password and an application credential are set");
+            using var backend = new NovaBackend(connection, log);
+
+            await backend.ListAsync(ServiceQuery.All, None);
+            await backend.ListAsync(ServiceQuery.All, None);
+
+            Assert.Single(log.Lines, l => l == "WARNING: Both a password and an application credential are set");
+        }
+
+        [Fact]
         public async Task Credentials_over_cleartext_http_to_another_host_warn_once_per_connection()
         {
             using var nova = new WireNova();

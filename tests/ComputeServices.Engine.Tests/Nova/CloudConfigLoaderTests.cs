@@ -137,11 +137,63 @@ clouds:
             Assert.Equal("2.latest", s.ComputeApiVersion);
             Assert.Equal("/ca.pem", s.CaCertFile);
 
-            _folder.Env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
-            _folder.Env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec";
-            Assert.Equal("v3applicationcredential", Loader().LoadFromEnvironment()!.EffectiveAuthType);
+            Assert.Null(s.AuthChoiceWarning);
             _folder.Env["OS_AUTH_TYPE"] = "v3password";
             Assert.Equal("v3password", Loader().LoadFromEnvironment()!.EffectiveAuthType);
+        }
+
+        [Fact]
+        public void An_application_credential_alone_in_OS_variables_is_used_without_a_warning()
+        {
+            _folder.Env["OS_AUTH_URL"] = "https://keystone.example.com:5000/v3";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec";
+            var s = Loader().LoadFromEnvironment()!;
+            Assert.Equal("v3applicationcredential", s.EffectiveAuthType);
+            Assert.Null(s.AuthChoiceWarning);
+        }
+
+        [Fact]
+        public void A_password_and_an_application_credential_in_OS_variables_use_the_password_as_openstacksdk_does_and_say_so()
+        {
+            _folder.Env["OS_AUTH_URL"] = "https://keystone.example.com:5000/v3";
+            _folder.Env["OS_USERNAME"] = "admin";
+            _folder.Env["OS_PASSWORD"] = "pw-secret";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_ID"] = "id1";
+            _folder.Env["OS_APPLICATION_CREDENTIAL_SECRET"] = "sec-secret";
+            var s = Loader().LoadFromEnvironment()!;
+            Assert.Equal("password", s.EffectiveAuthType);
+            Assert.Contains("OS_PASSWORD", s.AuthChoiceWarning);
+            Assert.Contains("OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_SECRET", s.AuthChoiceWarning);
+            Assert.Contains("connecting with the password of user admin, the application credential is ignored", s.AuthChoiceWarning);
+            Assert.Contains("OS_AUTH_TYPE is not set", s.AuthChoiceWarning);
+            Assert.DoesNotContain("pw-secret", s.AuthChoiceWarning);
+            Assert.DoesNotContain("sec-secret", s.AuthChoiceWarning);
+
+            _folder.Env["OS_AUTH_TYPE"] = "v3applicationcredential";
+            s = Loader().LoadFromEnvironment()!;
+            Assert.Equal("v3applicationcredential", s.EffectiveAuthType);
+            Assert.Contains("OS_AUTH_TYPE is v3applicationcredential: connecting with the application credential id1, the password is ignored", s.AuthChoiceWarning);
+        }
+
+        [Fact]
+        public void A_password_and_an_application_credential_in_clouds_yaml_name_the_cloud_and_its_keys()
+        {
+            _folder.Env["OS_CLIENT_CONFIG_FILE"] = Write("clouds.yaml", @"
+clouds:
+  both:
+    auth:
+      auth_url: https://keystone.example.com:5000/v3
+      username: admin
+      password: pw
+      application_credential_id: abc
+      application_credential_secret: s
+");
+            var s = Loader().LoadCloud("both");
+            Assert.Equal("password", s.EffectiveAuthType);
+            Assert.Contains("cloud 'both'", s.AuthChoiceWarning);
+            Assert.Contains("a password (password) and an application credential (application_credential_id, application_credential_secret)", s.AuthChoiceWarning);
+            Assert.Contains("auth_type is not set", s.AuthChoiceWarning);
         }
 
         [Fact]
