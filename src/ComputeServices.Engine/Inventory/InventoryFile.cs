@@ -21,6 +21,9 @@ namespace ComputeServices.Inventory
         /// <summary>How many inventories this process has parsed (tests and the benchmark see the shared documents at work).</summary>
         internal static long Parses => System.Threading.Interlocked.Read(ref _parses);
 
+        /// <summary>From this size on the text check runs on another thread while the document is deserialized.</summary>
+        private const int CheckBesideFrom = 256 * 1024;
+
         private readonly TimeSpan _lockTimeout;
 
         public InventoryFile(string path, TimeSpan? lockTimeout = null)
@@ -138,7 +141,13 @@ namespace ComputeServices.Inventory
         public static InventoryDocument Parse(byte[] bytes, string path)
         {
             System.Threading.Interlocked.Increment(ref _parses);
-            var json = WithoutBom(bytes);
+            var start = HasBom(bytes) ? 3 : 0;
+            var json = new ReadOnlySpan<byte>(bytes, start, bytes.Length - start);
+            // What the deserializer lets through (invalid UTF-8, keys given twice) is checked beside it on a large file.
+            var check = bytes.Length >= CheckBesideFrom
+                ? System.Threading.Tasks.Task.Run(() => InventoryTextCheck.Check(new ReadOnlySpan<byte>(bytes, start, bytes.Length - start), path))
+                : null;
+            if (check == null) InventoryTextCheck.Check(json, path);
             InventoryDocument? document;
             try
             {
@@ -146,6 +155,7 @@ namespace ComputeServices.Inventory
             }
             catch (JsonException ex)
             {
+                check?.GetAwaiter().GetResult(); // its finding (a bad byte, a key twice) says more than where the parse stopped
                 // A newer schema may not even deserialize: say that, rather than where it stopped.
                 var version = ProbeSchemaVersion(json);
                 if (version.HasValue && version != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, version.Value);
@@ -153,6 +163,7 @@ namespace ComputeServices.Inventory
                 var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at {ex.Path}";
                 throw Corrupt(path, $"it is not valid inventory JSON{field}{where}: {FirstSentence(ex.Message)}", ex);
             }
+            check?.GetAwaiter().GetResult();
             if (document == null) throw Corrupt(path, "the document is null.");
             if (document.SchemaVersion == null) throw Corrupt(path, "'schema_version' is missing.");
             if (document.SchemaVersion != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, document.SchemaVersion.Value);
@@ -183,10 +194,7 @@ namespace ComputeServices.Inventory
             return null;
         }
 
-        private static ReadOnlySpan<byte> WithoutBom(byte[] bytes)
-            => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-                ? new ReadOnlySpan<byte>(bytes, 3, bytes.Length - 3)
-                : bytes;
+        private static bool HasBom(byte[] bytes) => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 
         internal static ComputeServiceException Corrupt(string path, string problem, Exception? inner = null)
             => new ComputeServiceException(ErrorIds.InventoryCorrupt, FailureKind.InvalidData,
