@@ -6,9 +6,9 @@ namespace ComputeServices.Inventory
 {
     /// <summary>
     /// The last parsed document of each inventory file, shared by the commands of this process, so an unchanged file
-    /// is not parsed again. Readers match it by the file's stamp (write time and length) and share the one instance;
-    /// a writer, under the lock, matches it by content (SHA-256 of the bytes, so no clock or file system can fool it)
-    /// and gets its own copy to change. A commit leaves the document it wrote here, so the next command starts warm.
+    /// is not parsed again. Both readers and writers match it by content (SHA-256 of the bytes, so no clock or file
+    /// system can fool it; the write time and length only tell sooner that it changed): readers share the one instance,
+    /// a writer, under the lock, gets its own copy to change. A commit leaves the document it wrote here, so the next command starts warm.
     /// Keyed by the target path (symlinks followed).
     /// </summary>
     internal static class ParsedInventories
@@ -32,14 +32,21 @@ namespace ComputeServices.Inventory
         private const int MaxFiles = 4;
         private static readonly ConcurrentDictionary<string, Entry> Entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
 
-        /// <summary>The shared document when <paramref name="target"/> still has the stamp it had when parsed or written. Never change it.</summary>
+        /// <summary>
+        /// The shared document when <paramref name="target"/> still holds exactly the bytes it was parsed from or written
+        /// as: a file whose write time or length moved has changed; one whose did not is compared by content, because on a
+        /// file system with 1-second (or coarser) timestamps another process's change of the same length keeps both.
+        /// Never change the document.
+        /// </summary>
         public static InventoryDocument? ForReading(string target, FileStamp? stamp)
-            => stamp != null && Entries.TryGetValue(target, out var entry) && entry.Stamp == stamp ? entry.Document : null;
+            => stamp != null && Entries.TryGetValue(target, out var entry) && entry.Stamp == stamp && HoldsBytesOf(target, entry) ? entry.Document : null;
 
         /// <summary>A private copy of the document when <paramref name="target"/> holds exactly the bytes it was parsed from or written as.</summary>
         public static InventoryDocument? ForWriting(string target, long length)
+            => Entries.TryGetValue(target, out var entry) && entry.Length == length && HoldsBytesOf(target, entry) ? entry.Document.Copy() : null;
+
+        private static bool HoldsBytesOf(string target, Entry entry)
         {
-            if (!Entries.TryGetValue(target, out var entry) || entry.Length != length) return null;
             byte[] current;
             try
             {
@@ -47,9 +54,9 @@ namespace ComputeServices.Inventory
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                return null; // the full read that follows reports it
+                return false; // the full read that follows reports it
             }
-            return current.AsSpan().SequenceEqual(entry.Sha256) ? entry.Document.Copy() : null;
+            return current.AsSpan().SequenceEqual(entry.Sha256);
         }
 
         /// <summary>

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ComputeServices.Inventory;
@@ -60,6 +62,36 @@ namespace ComputeServices.Tests.Inventory
             var onDisk = new InventoryFile(inventory.Path).Read();
             Assert.Equal("bbbb", onDisk.Services.Single(s => s.Host == "compute-free-01" && s.Binary == "nova-compute").DisabledReason);
             Assert.Equal("mine", onDisk.Services.Single(s => s.Host == "compute-free-02" && s.Binary == "nova-compute").DisabledReason);
+        }
+
+        [Fact]
+        public void AListingSeesAnotherProcesssChangeOfTheSameLengthAndWriteTime()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return; // cp and touch play the other process
+            using var inventory = TempInventory.Sample();
+            using var backend = inventory.Backend();
+            Ops.Update(backend, Ops.Resolve(backend, "compute-free-01"), ServiceChange.Disable("teamA"));
+            Assert.Equal("teamA", Ops.Resolve(backend, "compute-free-01").DisabledReason);
+
+            // Another process takes the host over in place, to the same length, and the file system's coarse clock
+            // shows no change (touch -r puts the old write time back).
+            var text = File.ReadAllText(inventory.Path);
+            Assert.Single(AllIndexes(text, "\"teamA\""));
+            var changed = inventory.Path + ".changed";
+            File.WriteAllText(changed, text.Replace("\"teamA\"", "\"teamB\""));
+            var stampBefore = new FileInfo(inventory.Path).LastWriteTimeUtc;
+            using (var other = Process.Start(new ProcessStartInfo("/bin/sh", new[] { "-c", "ref=\"$1.ref\"; cp -p \"$1\" \"$ref\" && cp \"$2\" \"$1\" && touch -r \"$ref\" \"$1\"", "sh", inventory.Path, changed }) { UseShellExecute = false })!)
+            {
+                other.WaitForExit();
+                Assert.Equal(0, other.ExitCode);
+            }
+            Assert.Equal(stampBefore, new FileInfo(inventory.Path).LastWriteTimeUtc);
+
+            Assert.Equal("teamB", Ops.Resolve(backend, "compute-free-01").DisabledReason);
+            Assert.Equal("teamB", Ops.List(backend).Single(s => s.Host == "compute-free-01" && s.Binary == "nova-compute").DisabledReason);
+            var parses = InventoryFile.Parses;
+            Ops.List(backend);
+            Assert.Equal(parses, InventoryFile.Parses); // and, unchanged again, it is not parsed again
         }
 
         [Fact]
