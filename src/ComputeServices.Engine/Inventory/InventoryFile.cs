@@ -71,16 +71,28 @@ namespace ComputeServices.Inventory
         /// </summary>
         public InventoryWriteLock Lock(CancellationToken cancellationToken = default)
         {
-            var target = TargetPath;
-            RequireRegularFile(target);
+            var target = InventoryPaths.WriteTarget(Path);
+            RequireSingleName(RequireRegularFile(target));
             return InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, cancellationToken);
         }
 
-        /// <summary>Creates a new inventory file (0600 on Unix); refuses to replace an existing one unless <paramref name="overwrite"/>.</summary>
+        /// <summary><c>InvalidInventoryPath</c> for a file with other hard links: replacing it would split the inventory.</summary>
+        internal void RequireSingleName(FileFacts facts)
+        {
+            if (facts.Kind == FileKind.Regular && facts.Links > 1) throw InventoryPaths.HardLinked(Path, facts.Links.Value);
+        }
+
+        /// <summary>
+        /// Creates a new inventory file (0600 on Unix, owned by this user); refuses to replace an existing one unless
+        /// <paramref name="overwrite"/>. It replaces the name itself: a symbolic link there is refused, never followed
+        /// (in a shared sticky folder another user could plant one pointing at a file of ours), and a file replaced is
+        /// a new file, not the old one's mode and owner (its previous owner must not be able to read the new content).
+        /// </summary>
         public void Create(InventoryDocument document, bool overwrite)
         {
             InventoryValidator.Validate(document, Path);
-            var target = TargetPath;
+            var target = Path;
+            if (InventoryPaths.IsLink(target)) throw InventoryPaths.LinkAtNewFile(Path);
             var folder = System.IO.Path.GetDirectoryName(target);
             try
             {
@@ -95,12 +107,14 @@ namespace ComputeServices.Inventory
                 FileFacts facts;
                 try
                 {
-                    facts = UnixFiles.Stat(target);
+                    facts = UnixFiles.Stat(target, followLinks: false);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     throw InventoryPaths.WriteFailed(Path, "checking what is there", ex);
                 }
+                if (facts.Kind == FileKind.Link) throw InventoryPaths.LinkAtNewFile(Path);
+                RequireSingleName(facts);
                 if (facts.Kind != FileKind.Missing && facts.Kind != FileKind.Regular)
                     throw InventoryPaths.WriteFailed(Path, "it is " + facts.KindName + ", not a file", new IOException($"'{target}' is {facts.KindName}."));
                 if (!overwrite && facts.Kind == FileKind.Regular)
@@ -110,7 +124,7 @@ namespace ComputeServices.Inventory
                         Target = Path,
                         RecommendedAction = "Choose another path, or use -Force to replace it.",
                     };
-                writeLock.Commit(document);
+                writeLock.Commit(document, shareAfterwards: false, asNewFile: true);
             }
         }
 
@@ -205,7 +219,7 @@ namespace ComputeServices.Inventory
             };
 
         /// <summary>InventoryNotFound unless <paramref name="target"/> is a regular file; checked without opening it.</summary>
-        private void RequireRegularFile(string target)
+        private FileFacts RequireRegularFile(string target)
         {
             FileFacts facts;
             try
@@ -218,6 +232,7 @@ namespace ComputeServices.Inventory
             }
             if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
             if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
+            return facts;
         }
 
         private static byte[] ReadAllBytesShared(string path)

@@ -64,7 +64,11 @@ namespace ComputeServices.Inventory
         /// The caller gives <paramref name="document"/> up: once written, the commands of this process read it instead of
         /// parsing the file again. Nothing may change it afterwards.
         /// </param>
-        internal void Commit(InventoryDocument document, bool shareAfterwards)
+        /// <param name="asNewFile">
+        /// The document replaces the file as a new one (New-ComputeServiceInventory, Export): 0600 and this user's, not the
+        /// old file's mode and owner; a symbolic link at the name is refused, never followed.
+        /// </param>
+        internal void Commit(InventoryDocument document, bool shareAfterwards, bool asNewFile = false)
         {
             if (_owner == null) throw new ObjectDisposedException(nameof(InventoryWriteLock));
             if (!_owner.StillOwned())
@@ -75,13 +79,15 @@ namespace ComputeServices.Inventory
             var temp = Path.Combine(folder, "." + Path.GetFileName(Target) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
-                var original = UnixFiles.Stat(Target);
+                var original = UnixFiles.Stat(Target, followLinks: !asNewFile);
+                if (original.Kind == FileKind.Link) throw InventoryPaths.LinkAtNewFile(_file.Path);
                 if (original.Kind != FileKind.Regular && original.Kind != FileKind.Missing) throw InventoryPaths.NotARegularFile(_file.Path, original);
+                _file.RequireSingleName(original); // checked again under the lock: a name may have been added since
                 long length;
                 byte[] sha256;
                 using (var stream = UnixFiles.CreateNewPrivate(temp))
                 {
-                    if (original.Kind == FileKind.Regular) UnixFiles.CopyModeAndOwner(stream, original);
+                    if (original.Kind == FileKind.Regular && !asNewFile) UnixFiles.CopyModeAndOwner(stream, original);
                     using (var hashing = new ContentHash.Writer(stream))
                     {
                         JsonSerializer.Serialize(hashing, document, InventoryJson.Default.InventoryDocument);

@@ -14,18 +14,21 @@ namespace ComputeServices.Inventory
         Directory,
         /// <summary>A FIFO, device or socket: opening one can block forever or never end.</summary>
         Special,
+        /// <summary>A symbolic link (or, on Windows, another name-surrogate reparse point), seen only when not followed.</summary>
+        Link,
     }
 
     /// <summary>What the inventory needs to know about a path: its kind and, where the OS can tell, mode and owner.</summary>
     internal readonly struct FileFacts
     {
-        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null)
+        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null, uint? links = null)
         {
             Kind = kind;
             KindName = kindName;
             Mode = mode;
             Uid = uid;
             Gid = gid;
+            Links = links;
         }
 
         public FileKind Kind { get; }
@@ -36,6 +39,8 @@ namespace ComputeServices.Inventory
         /// <summary>The owner, when known (Linux).</summary>
         public uint? Uid { get; }
         public uint? Gid { get; }
+        /// <summary>How many names (hard links) the file has, when known (Linux).</summary>
+        public uint? Links { get; }
     }
 
     /// <summary>
@@ -57,21 +62,36 @@ namespace ComputeServices.Inventory
 
         private static bool _statxMissing;
 
-        public static FileFacts Stat(string path)
+        /// <param name="followLinks">false: a symbolic link at <paramref name="path"/> is reported as <see cref="FileKind.Link"/>.</param>
+        public static FileFacts Stat(string path, bool followLinks = true)
         {
             if (IsLinux && !_statxMissing)
             {
                 try
                 {
-                    return StatLinux(path);
+                    return StatLinux(path, followLinks);
                 }
                 catch (EntryPointNotFoundException)
                 {
                     _statxMissing = true; // a libc older than glibc 2.28 or musl 1.2.5
                 }
             }
+            if (!followLinks && IsLinkByAttributes(path)) return new FileFacts(FileKind.Link, "a symbolic link");
             if (Directory.Exists(path)) return new FileFacts(FileKind.Directory, "a directory");
             return File.Exists(path) ? new FileFacts(FileKind.Regular, "a file", ModeFromDotnet(path)) : new FileFacts(FileKind.Missing, "missing");
+        }
+
+        // .NET reports a symbolic link (not what it points to) as a reparse point.
+        private static bool IsLinkByAttributes(string path)
+        {
+            try
+            {
+                return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                return false;
+            }
         }
 
         /// <summary>Creates a new file (failing if it exists) readable and writable by its owner only, on Unix from the first moment.</summary>
@@ -160,23 +180,25 @@ namespace ComputeServices.Inventory
             }
         }
 
-        private static FileFacts StatLinux(string path)
+        private static FileFacts StatLinux(string path, bool followLinks)
         {
-            const int AT_FDCWD = -100;
-            const uint STATX_TYPE_MODE_OWNER = 0x1 | 0x2 | 0x8 | 0x10;
-            var buffer = new byte[256]; // struct statx: stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28
-            if (statx(AT_FDCWD, CString(path), 0, STATX_TYPE_MODE_OWNER, buffer) != 0)
+            const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+            const uint STATX_TYPE_MODE_NLINK_OWNER = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
+            var buffer = new byte[256]; // struct statx: stx_nlink at 16, stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28
+            if (statx(AT_FDCWD, CString(path), followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_NLINK_OWNER, buffer) != 0)
             {
                 var errno = Marshal.GetLastWin32Error();
                 if (errno == 2 || errno == 20) return new FileFacts(FileKind.Missing, "missing"); // ENOENT, ENOTDIR
                 throw ErrnoException(errno, path);
             }
+            var links = BitConverter.ToUInt32(buffer, 16);
             var uid = BitConverter.ToUInt32(buffer, 20);
             var gid = BitConverter.ToUInt32(buffer, 24);
             uint mode = BitConverter.ToUInt16(buffer, 28);
             switch (mode & 0xF000)
             {
-                case 0x8000: return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid);
+                case 0x8000: return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid, links);
+                case 0xA000: return new FileFacts(FileKind.Link, "a symbolic link", mode & 0xFFF, uid, gid);
                 case 0x4000: return new FileFacts(FileKind.Directory, "a directory", mode & 0xFFF, uid, gid);
                 case 0x1000: return new FileFacts(FileKind.Special, "a FIFO (named pipe)", mode & 0xFFF, uid, gid);
                 case 0x2000: return new FileFacts(FileKind.Special, "a character device", mode & 0xFFF, uid, gid);
