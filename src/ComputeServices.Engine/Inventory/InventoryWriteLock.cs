@@ -137,8 +137,8 @@ namespace ComputeServices.Inventory
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // FileShare.None is an exclusive lock across processes (flock on Unix, a share lock on Windows)...
-                    _osLock ??= new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    // An exclusive lock across processes (flock on Unix, a share lock on Windows)...
+                    _osLock ??= UnixFiles.OpenLock(lockPath);
                     // ...and the owner file holds even where that lock does nothing.
                     if (owner.TryTake())
                     {
@@ -148,6 +148,11 @@ namespace ComputeServices.Inventory
                 }
                 catch (IOException ex) when (IsSharingViolation(ex))
                 {
+                }
+                catch (UnixFiles.LinkRefusedException ex)
+                {
+                    throw InventoryPaths.Invalid(_file.Path, $"its lock file '{lockPath}' is a symbolic link, which a writer never follows " +
+                        "(in a shared folder another user could point it at any file). Remove the link, then retry.", ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -120,6 +120,41 @@ namespace ComputeServices.Inventory
             return stream;
         }
 
+        /// <summary>
+        /// Opens (creating if missing) and exclusively locks a writer's lock file. On Linux a symbolic link there is
+        /// never followed (O_NOFOLLOW: in a shared sticky folder another user could point it anywhere, and root would
+        /// create the file it names); IOException with HResult 11 (as .NET reports a held flock) while another holds it.
+        /// Elsewhere .NET's FileShare.None lock (flock on Unix, a share lock on Windows).
+        /// </summary>
+        public static FileStream OpenLock(string path)
+        {
+            if (!IsLinux) return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            const int O_RDWR = 0x2, O_CREAT = 0x40, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, LOCK_EX = 2, LOCK_NB = 4;
+            var fd = open(CString(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0x1B6 /* 0666, less the umask, as .NET creates it */);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                // ELOOP, or EACCES where the kernel's protected_symlinks refused it first
+                if ((errno == 40 || errno == 13) && Stat(path, followLinks: false).Kind == FileKind.Link)
+                    throw new LinkRefusedException($"'{path}' is a symbolic link.");
+                throw ErrnoException(errno, path);
+            }
+            var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+            if (flock(handle, LOCK_EX | LOCK_NB) != 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                handle.Dispose();
+                throw errno == 11 ? new IOException($"'{path}' is locked by another writer.", 11) : ErrnoException(errno, path);
+            }
+            return new FileStream(handle, FileAccess.ReadWrite, 1);
+        }
+
+        /// <summary>A path refused because it is a symbolic link that must not be followed.</summary>
+        internal sealed class LinkRefusedException : IOException
+        {
+            public LinkRefusedException(string message) : base(message) { }
+        }
+
         /// <summary>Gives an open file the permission bits (and, where this process may, the owner) of the file it replaces.</summary>
         public static void CopyModeAndOwner(FileStream stream, FileFacts original)
         {
@@ -244,6 +279,9 @@ namespace ComputeServices.Inventory
 
         [DllImport("libc", SetLastError = true)]
         private static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int flock(SafeFileHandle fd, int operation);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int fchmod(SafeFileHandle fd, uint mode);

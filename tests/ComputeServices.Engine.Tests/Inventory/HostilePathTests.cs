@@ -84,6 +84,26 @@ namespace ComputeServices.Tests.Inventory
             Assert.Empty(Directory.GetFiles(mine.Folder));
         }
 
+        [Theory]
+        [InlineData(true)]  // another user's link: the kernel's protected_symlinks, where on, also stops root following it
+        [InlineData(false)] // our own link (or protected_symlinks off): only O_NOFOLLOW stops it
+        public void ALockFileLinkPlantedByAnotherUser_IsNotFollowed_NothingIsCreatedWhereItPoints(bool plantedByNobody)
+        {
+            if (!IsLinux) { _output.WriteLine("SKIPPED: O_NOFOLLOW is used on Linux."); return; }
+            using var shared = StickyFolder();
+            using var mine = Empty();
+            var wanted = Path.Combine(mine.Folder, "nologin");
+            var inventory = Path.Combine(shared.Folder, "snapshot.json");
+            File.CreateSymbolicLink(inventory + ".lock", wanted);
+            if (IsRoot && plantedByNobody) Run("chown", "-h", $"{Nobody}:{Nobody}", inventory + ".lock");
+
+            var ex = Assert.Throws<ComputeServiceException>(() => new InventoryFile(inventory).Create(SampleInventory.Create(Now), overwrite: true));
+            Assert.Equal(ErrorIds.InvalidInventoryPath, ex.ErrorId);
+            Assert.Contains("lock file", ex.Message);
+            Assert.False(File.Exists(wanted));
+            Assert.False(File.Exists(inventory));
+        }
+
         [Fact]
         public void AnExportOverAnotherUsersFile_IsANewFileOfOurs_ThatTheyCannotRead()
         {
