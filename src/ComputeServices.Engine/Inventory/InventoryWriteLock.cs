@@ -96,10 +96,11 @@ namespace ComputeServices.Inventory
                     stream.Flush(flushToDisk: true);
                 }
                 _file.BeforeReplace?.Invoke(temp);
+                var writtenAt = DateTime.UtcNow;
                 if (File.Exists(Target)) File.Replace(temp, Target, null);
                 else File.Move(temp, Target);
                 UnixFiles.FlushFolder(folder);
-                if (shareAfterwards) ParsedInventories.Remember(Target, ParsedInventories.StampOf(Target), length, sha256, document);
+                if (shareAfterwards) ParsedInventories.Remember(Target, ParsedInventories.StampOf(Target), length, sha256, document, writtenAt);
                 else ParsedInventories.Forget(Target);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

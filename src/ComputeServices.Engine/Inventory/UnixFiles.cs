@@ -21,8 +21,10 @@ namespace ComputeServices.Inventory
     /// <summary>What the inventory needs to know about a path: its kind and, where the OS can tell, mode and owner.</summary>
     internal readonly struct FileFacts
     {
-        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null, uint? links = null)
+        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null, uint? links = null,
+            FileTimes? times = null)
         {
+            Times = times;
             Kind = kind;
             KindName = kindName;
             Mode = mode;
@@ -41,6 +43,26 @@ namespace ComputeServices.Inventory
         public uint? Gid { get; }
         /// <summary>How many names (hard links) the file has, when known (Linux).</summary>
         public uint? Links { get; }
+        /// <summary>Size, times and inode, when known (Linux).</summary>
+        public FileTimes? Times { get; }
+    }
+
+    /// <summary>What changes whenever a file's content does (on Linux): its size, write time, status-change time and inode.</summary>
+    internal readonly struct FileTimes
+    {
+        public FileTimes(long size, DateTime modifiedAt, DateTime changedAt, ulong inode)
+        {
+            Size = size;
+            ModifiedAt = modifiedAt;
+            ChangedAt = changedAt;
+            Inode = inode;
+        }
+
+        public long Size { get; }
+        public DateTime ModifiedAt { get; }
+        /// <summary>ctime: set to the current time by every change, and no program can set it back (touch -r cannot).</summary>
+        public DateTime ChangedAt { get; }
+        public ulong Inode { get; }
     }
 
     /// <summary>
@@ -218,9 +240,11 @@ namespace ComputeServices.Inventory
         private static FileFacts StatLinux(string path, bool followLinks)
         {
             const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
-            const uint STATX_TYPE_MODE_NLINK_OWNER = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
-            var buffer = new byte[256]; // struct statx: stx_nlink at 16, stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28
-            if (statx(AT_FDCWD, CString(path), followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_NLINK_OWNER, buffer) != 0)
+            const uint STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200; // type mode nlink uid gid mtime ctime ino size
+            // struct statx: stx_nlink at 16, stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28, stx_ino at 32, stx_size at 40,
+            // stx_ctime at 96 and stx_mtime at 112 (each an i64 of seconds and a u32 of nanoseconds)
+            var buffer = new byte[256];
+            if (statx(AT_FDCWD, CString(path), followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_WANTED, buffer) != 0)
             {
                 var errno = Marshal.GetLastWin32Error();
                 if (errno == 2 || errno == 20) return new FileFacts(FileKind.Missing, "missing"); // ENOENT, ENOTDIR
@@ -232,7 +256,9 @@ namespace ComputeServices.Inventory
             uint mode = BitConverter.ToUInt16(buffer, 28);
             switch (mode & 0xF000)
             {
-                case 0x8000: return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid, links);
+                case 0x8000:
+                    var times = new FileTimes(BitConverter.ToInt64(buffer, 40), TimeAt(buffer, 112), TimeAt(buffer, 96), BitConverter.ToUInt64(buffer, 32));
+                    return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid, links, times);
                 case 0xA000: return new FileFacts(FileKind.Link, "a symbolic link", mode & 0xFFF, uid, gid);
                 case 0x4000: return new FileFacts(FileKind.Directory, "a directory", mode & 0xFFF, uid, gid);
                 case 0x1000: return new FileFacts(FileKind.Special, "a FIFO (named pipe)", mode & 0xFFF, uid, gid);
@@ -242,6 +268,10 @@ namespace ComputeServices.Inventory
                 default: return new FileFacts(FileKind.Special, "not a regular file", mode & 0xFFF, uid, gid);
             }
         }
+
+        private static DateTime TimeAt(byte[] statxBuffer, int offset)
+            => DateTimeOffset.FromUnixTimeSeconds(BitConverter.ToInt64(statxBuffer, offset)).UtcDateTime
+                .AddTicks(BitConverter.ToUInt32(statxBuffer, offset + 8) / 100);
 
         private static Exception ErrnoException(int errno, string path)
         {

@@ -95,6 +95,45 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
+        public void AStampTooRecentToProveAnything_IsCheckedByContent_AnOlderOneIsTrusted()
+        {
+            using var inventory = TempInventory.Sample();
+            var target = inventory.Path;
+            var bytes = File.ReadAllBytes(target);
+            var document = InventoryFile.Parse(bytes, target);
+            // The stamp the file had when read; then another process changes it to the same length without the stamp
+            // moving (a 1-second file system, within the second): played by handing the old stamp back.
+            var stamp = ParsedInventories.StampOf(target)!.Value;
+            var seen = DateTime.UtcNow;
+            File.WriteAllBytes(target, Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("compute-free-01", "compute-free-xx")));
+            Assert.Equal(bytes.Length, new FileInfo(target).Length);
+
+            // Seen within the racy window of the stamp: compared by content, so the change is found.
+            ParsedInventories.Remember(target, stamp, bytes.Length, ContentHash.Of(bytes), document, seen);
+            Assert.Null(ParsedInventories.ForReading(target, stamp));
+
+            // Seen well after the stamp: any later change would have moved it, so it is trusted without reading the file.
+            ParsedInventories.Remember(target, stamp, bytes.Length, ContentHash.Of(bytes), document, stamp.LatestTime + ParsedInventories.RacyWindow);
+            Assert.Same(document, ParsedInventories.ForReading(target, stamp));
+            ParsedInventories.Forget(target);
+        }
+
+        [Fact]
+        public void OnLinux_TheStampHoldsTheStatusChangeTime_WhichTouchCannotSetBack()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            using var inventory = TempInventory.Sample();
+            var before = ParsedInventories.StampOf(inventory.Path)!.Value;
+            Assert.NotNull(before.ChangedAt);
+            Assert.NotNull(before.Inode);
+            System.Threading.Thread.Sleep(20);
+            File.SetLastWriteTimeUtc(inventory.Path, before.WrittenAt);
+            var after = ParsedInventories.StampOf(inventory.Path)!.Value;
+            Assert.Equal(before.WrittenAt, after.WrittenAt);
+            Assert.NotEqual(before, after);
+        }
+
+        [Fact]
         public void AFailedChangeLeavesTheSharedDocumentAsTheFileIs()
         {
             using var inventory = TempInventory.Sample();
