@@ -93,6 +93,47 @@ namespace ComputeServices.Cmdlets.Tests
         }
 
         [Fact]
+        public void ExportForceOverASymbolicLink_IsInvalidInventoryPath_AndWhatItPointsToIsUntouched()
+        {
+            if (!IsLinux) return;
+            using var inventory = new TempInventory();
+            var folder = Path.GetDirectoryName(inventory.FilePath)!;
+            var victim = Path.Combine(folder, "victim.conf");
+            File.WriteAllText(victim, "not a snapshot\n");
+            var link = Path.Combine(folder, "snapshot.json");
+            File.CreateSymbolicLink(link, victim);
+            using var ps = CmdletHost.Create();
+            ps.AddCommand("Export-ComputeServiceInventory").AddParameter("InventoryPath", inventory.FilePath).AddParameter("Path", link).AddParameter("Force");
+
+            var record = Assert.ThrowsAny<RuntimeException>(() => ps.Invoke()).ErrorRecord;
+
+            Assert.Equal("InvalidInventoryPath,ComputeServices.Commands.ExportComputeServiceInventoryCommand", record.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, record.CategoryInfo.Category);
+            Assert.Contains("symbolic link", record.Exception.Message);
+            Assert.Equal("not a snapshot\n", File.ReadAllText(victim));
+        }
+
+        [Fact]
+        public void DisablingOnAHardLinkedInventory_IsInvalidInventoryPath_AndNeitherNameChanges()
+        {
+            if (!IsLinux) return;
+            using var inventory = new TempInventory();
+            var other = Path.Combine(Path.GetDirectoryName(inventory.FilePath)!, "other.json");
+            using (var ln = Process.Start(new ProcessStartInfo("ln", new[] { inventory.FilePath, other }) { UseShellExecute = false })!) ln.WaitForExit();
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            ps.AddCommand("Disable-ComputeService").AddParameter("InventoryPath", inventory.FilePath)
+                .AddParameter("HostName", "compute-free-01").AddParameter("Reason", "maintenance");
+
+            var record = Assert.ThrowsAny<RuntimeException>(() => ps.Invoke()).ErrorRecord;
+
+            Assert.StartsWith("InvalidInventoryPath,", record.FullyQualifiedErrorId);
+            Assert.Contains("hard links", record.Exception.Message);
+            Assert.Equal(before, inventory.Text());
+            Assert.Equal(before, File.ReadAllText(other));
+        }
+
+        [Fact]
         public void NewAndExportedInventories_AreReadableByTheirOwnerOnly()
         {
             if (!IsLinux) return;

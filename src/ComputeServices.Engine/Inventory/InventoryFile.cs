@@ -21,6 +21,9 @@ namespace ComputeServices.Inventory
         /// <summary>How many inventories this process has parsed (tests and the benchmark see the shared documents at work).</summary>
         internal static long Parses => System.Threading.Interlocked.Read(ref _parses);
 
+        /// <summary>From this size on the text check runs on another thread while the document is deserialized.</summary>
+        private const int CheckBesideFrom = 256 * 1024;
+
         private readonly TimeSpan _lockTimeout;
 
         public InventoryFile(string path, TimeSpan? lockTimeout = null)
@@ -68,16 +71,28 @@ namespace ComputeServices.Inventory
         /// </summary>
         public InventoryWriteLock Lock(CancellationToken cancellationToken = default)
         {
-            var target = TargetPath;
-            RequireRegularFile(target);
+            var target = InventoryPaths.WriteTarget(Path);
+            RequireSingleName(RequireRegularFile(target));
             return InventoryWriteLock.Acquire(this, target, _lockTimeout, StaleAfter, cancellationToken);
         }
 
-        /// <summary>Creates a new inventory file (0600 on Unix); refuses to replace an existing one unless <paramref name="overwrite"/>.</summary>
+        /// <summary><c>InvalidInventoryPath</c> for a file with other hard links: replacing it would split the inventory.</summary>
+        internal void RequireSingleName(FileFacts facts)
+        {
+            if (facts.Kind == FileKind.Regular && facts.Links > 1) throw InventoryPaths.HardLinked(Path, facts.Links.Value);
+        }
+
+        /// <summary>
+        /// Creates a new inventory file (0600 on Unix, owned by this user); refuses to replace an existing one unless
+        /// <paramref name="overwrite"/>. It replaces the name itself: a symbolic link there is refused, never followed
+        /// (in a shared sticky folder another user could plant one pointing at a file of ours), and a file replaced is
+        /// a new file, not the old one's mode and owner (its previous owner must not be able to read the new content).
+        /// </summary>
         public void Create(InventoryDocument document, bool overwrite)
         {
             InventoryValidator.Validate(document, Path);
-            var target = TargetPath;
+            var target = Path;
+            if (InventoryPaths.IsLink(target)) throw InventoryPaths.LinkAtNewFile(Path);
             var folder = System.IO.Path.GetDirectoryName(target);
             try
             {
@@ -92,12 +107,14 @@ namespace ComputeServices.Inventory
                 FileFacts facts;
                 try
                 {
-                    facts = UnixFiles.Stat(target);
+                    facts = UnixFiles.Stat(target, followLinks: false);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     throw InventoryPaths.WriteFailed(Path, "checking what is there", ex);
                 }
+                if (facts.Kind == FileKind.Link) throw InventoryPaths.LinkAtNewFile(Path);
+                RequireSingleName(facts);
                 if (facts.Kind != FileKind.Missing && facts.Kind != FileKind.Regular)
                     throw InventoryPaths.WriteFailed(Path, "it is " + facts.KindName + ", not a file", new IOException($"'{target}' is {facts.KindName}."));
                 if (!overwrite && facts.Kind == FileKind.Regular)
@@ -107,7 +124,7 @@ namespace ComputeServices.Inventory
                         Target = Path,
                         RecommendedAction = "Choose another path, or use -Force to replace it.",
                     };
-                writeLock.Commit(document);
+                writeLock.Commit(document, shareAfterwards: false, asNewFile: true);
             }
         }
 
@@ -138,7 +155,13 @@ namespace ComputeServices.Inventory
         public static InventoryDocument Parse(byte[] bytes, string path)
         {
             System.Threading.Interlocked.Increment(ref _parses);
-            var json = WithoutBom(bytes);
+            var start = HasBom(bytes) ? 3 : 0;
+            var json = new ReadOnlySpan<byte>(bytes, start, bytes.Length - start);
+            // What the deserializer lets through (invalid UTF-8, keys given twice) is checked beside it on a large file.
+            var check = bytes.Length >= CheckBesideFrom
+                ? System.Threading.Tasks.Task.Run(() => InventoryTextCheck.Check(new ReadOnlySpan<byte>(bytes, start, bytes.Length - start), path))
+                : null;
+            if (check == null) InventoryTextCheck.Check(json, path);
             InventoryDocument? document;
             try
             {
@@ -146,6 +169,7 @@ namespace ComputeServices.Inventory
             }
             catch (JsonException ex)
             {
+                check?.GetAwaiter().GetResult(); // its finding (a bad byte, a key twice) says more than where the parse stopped
                 // A newer schema may not even deserialize: say that, rather than where it stopped.
                 var version = ProbeSchemaVersion(json);
                 if (version.HasValue && version != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, version.Value);
@@ -153,6 +177,7 @@ namespace ComputeServices.Inventory
                 var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at {ex.Path}";
                 throw Corrupt(path, $"it is not valid inventory JSON{field}{where}: {FirstSentence(ex.Message)}", ex);
             }
+            check?.GetAwaiter().GetResult();
             if (document == null) throw Corrupt(path, "the document is null.");
             if (document.SchemaVersion == null) throw Corrupt(path, "'schema_version' is missing.");
             if (document.SchemaVersion != InventoryDocument.CurrentSchemaVersion) throw UnsupportedVersion(path, document.SchemaVersion.Value);
@@ -183,10 +208,7 @@ namespace ComputeServices.Inventory
             return null;
         }
 
-        private static ReadOnlySpan<byte> WithoutBom(byte[] bytes)
-            => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-                ? new ReadOnlySpan<byte>(bytes, 3, bytes.Length - 3)
-                : bytes;
+        private static bool HasBom(byte[] bytes) => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 
         internal static ComputeServiceException Corrupt(string path, string problem, Exception? inner = null)
             => new ComputeServiceException(ErrorIds.InventoryCorrupt, FailureKind.InvalidData,
@@ -197,7 +219,7 @@ namespace ComputeServices.Inventory
             };
 
         /// <summary>InventoryNotFound unless <paramref name="target"/> is a regular file; checked without opening it.</summary>
-        private void RequireRegularFile(string target)
+        private FileFacts RequireRegularFile(string target)
         {
             FileFacts facts;
             try
@@ -210,6 +232,7 @@ namespace ComputeServices.Inventory
             }
             if (facts.Kind == FileKind.Missing) throw InventoryPaths.NotFound(Path);
             if (facts.Kind != FileKind.Regular) throw InventoryPaths.NotARegularFile(Path, facts);
+            return facts;
         }
 
         private static byte[] ReadAllBytesShared(string path)

@@ -7,7 +7,8 @@ namespace ComputeServices.Inventory
     /// <summary>The inventory's path: checked once, symlinks followed to the file that is really read and written, and the errors about it.</summary>
     internal static class InventoryPaths
     {
-        // File.ResolveLinkTarget exists from .NET 6 on (PowerShell 7); Windows PowerShell 5.1 uses the path as given.
+        // File.ResolveLinkTarget exists from .NET 6 on (PowerShell 7); Windows PowerShell 5.1 reads the path as given
+        // (Windows follows the link) and refuses to write through a link (WindowsLinks).
         private static readonly MethodInfo? ResolveLinkTarget =
             typeof(File).GetMethod("ResolveLinkTarget", new[] { typeof(string), typeof(bool) });
 
@@ -55,6 +56,44 @@ namespace ComputeServices.Inventory
                 return fullPath; // e.g. a folder on the way may not be listed: reading or writing it reports that
             }
         }
+
+        /// <summary>
+        /// The file a write replaces: <see cref="ResolveTarget"/>, or <c>InvalidInventoryPath</c> where a link cannot be
+        /// followed (Windows PowerShell 5.1) rather than replacing the link with a plain file.
+        /// </summary>
+        public static string WriteTarget(string fullPath)
+        {
+            if (UnixFiles.IsWindows && WindowsLinks.ForWrite(ResolveLinkTarget != null, WindowsLinks.ReparseTag(fullPath)) == WindowsLinks.WriteDecision.Refuse)
+                throw WindowsLinks.Refused(fullPath);
+            return ResolveTarget(fullPath);
+        }
+
+        /// <summary>Whether <paramref name="fullPath"/> itself is a symbolic link (or, on Windows, a junction); false when it is missing.</summary>
+        public static bool IsLink(string fullPath)
+        {
+            if (UnixFiles.IsWindows) return WindowsLinks.IsLinkTag(WindowsLinks.ReparseTag(fullPath));
+            try
+            {
+                return UnixFiles.Stat(fullPath, followLinks: false).Kind == FileKind.Link;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false; // what follows reports it
+            }
+        }
+
+        /// <summary>A file with more than one name: replacing it would split the inventory in two.</summary>
+        public static ComputeServiceException HardLinked(string path, uint links)
+            => Invalid(path,
+                $"the file has {links} hard links (names). A change is written to a new file renamed over this name, so the other names " +
+                "would keep the old content and the inventory would split in two; writing in place instead could leave a half-written " +
+                "file after a crash. Keep one name (remove the others, or make them symbolic links: ln -sf), then retry.");
+
+        /// <summary>New-ComputeServiceInventory and Export replace a name, never write through a link there.</summary>
+        public static ComputeServiceException LinkAtNewFile(string path)
+            => Invalid(path,
+                "it is a symbolic link. A new inventory replaces the file at this name and never follows a link there (in a shared " +
+                "folder another user could point it at a file of yours). Remove the link, or give the path of the file it points to.");
 
         public static ComputeServiceException Invalid(string path, string problem, Exception? inner = null)
             => new ComputeServiceException(ErrorIds.InvalidInventoryPath, FailureKind.InvalidArgument,

@@ -64,7 +64,11 @@ namespace ComputeServices.Inventory
         /// The caller gives <paramref name="document"/> up: once written, the commands of this process read it instead of
         /// parsing the file again. Nothing may change it afterwards.
         /// </param>
-        internal void Commit(InventoryDocument document, bool shareAfterwards)
+        /// <param name="asNewFile">
+        /// The document replaces the file as a new one (New-ComputeServiceInventory, Export): 0600 and this user's, not the
+        /// old file's mode and owner; a symbolic link at the name is refused, never followed.
+        /// </param>
+        internal void Commit(InventoryDocument document, bool shareAfterwards, bool asNewFile = false)
         {
             if (_owner == null) throw new ObjectDisposedException(nameof(InventoryWriteLock));
             if (!_owner.StillOwned())
@@ -75,13 +79,15 @@ namespace ComputeServices.Inventory
             var temp = Path.Combine(folder, "." + Path.GetFileName(Target) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
-                var original = UnixFiles.Stat(Target);
+                var original = UnixFiles.Stat(Target, followLinks: !asNewFile);
+                if (original.Kind == FileKind.Link) throw InventoryPaths.LinkAtNewFile(_file.Path);
                 if (original.Kind != FileKind.Regular && original.Kind != FileKind.Missing) throw InventoryPaths.NotARegularFile(_file.Path, original);
+                _file.RequireSingleName(original); // checked again under the lock: a name may have been added since
                 long length;
                 byte[] sha256;
                 using (var stream = UnixFiles.CreateNewPrivate(temp))
                 {
-                    if (original.Kind == FileKind.Regular) UnixFiles.CopyModeAndOwner(stream, original);
+                    if (original.Kind == FileKind.Regular && !asNewFile) UnixFiles.CopyModeAndOwner(stream, original);
                     using (var hashing = new ContentHash.Writer(stream))
                     {
                         JsonSerializer.Serialize(hashing, document, InventoryJson.Default.InventoryDocument);
@@ -90,10 +96,11 @@ namespace ComputeServices.Inventory
                     stream.Flush(flushToDisk: true);
                 }
                 _file.BeforeReplace?.Invoke(temp);
+                var writtenAt = DateTime.UtcNow;
                 if (File.Exists(Target)) File.Replace(temp, Target, null);
                 else File.Move(temp, Target);
                 UnixFiles.FlushFolder(folder);
-                if (shareAfterwards) ParsedInventories.Remember(Target, ParsedInventories.StampOf(Target), length, sha256, document);
+                if (shareAfterwards) ParsedInventories.Remember(Target, ParsedInventories.StampOf(Target), length, sha256, document, writtenAt);
                 else ParsedInventories.Forget(Target);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -131,8 +138,8 @@ namespace ComputeServices.Inventory
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // FileShare.None is an exclusive lock across processes (flock on Unix, a share lock on Windows)...
-                    _osLock ??= new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    // An exclusive lock across processes (flock on Unix, a share lock on Windows)...
+                    _osLock ??= UnixFiles.OpenLock(lockPath);
                     // ...and the owner file holds even where that lock does nothing.
                     if (owner.TryTake())
                     {
@@ -142,6 +149,11 @@ namespace ComputeServices.Inventory
                 }
                 catch (IOException ex) when (IsSharingViolation(ex))
                 {
+                }
+                catch (UnixFiles.LinkRefusedException ex)
+                {
+                    throw InventoryPaths.Invalid(_file.Path, $"its lock file '{lockPath}' is a symbolic link, which a writer never follows " +
+                        "(in a shared folder another user could point it at any file). Remove the link, then retry.", ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -14,18 +14,23 @@ namespace ComputeServices.Inventory
         Directory,
         /// <summary>A FIFO, device or socket: opening one can block forever or never end.</summary>
         Special,
+        /// <summary>A symbolic link (or, on Windows, another name-surrogate reparse point), seen only when not followed.</summary>
+        Link,
     }
 
     /// <summary>What the inventory needs to know about a path: its kind and, where the OS can tell, mode and owner.</summary>
     internal readonly struct FileFacts
     {
-        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null)
+        public FileFacts(FileKind kind, string kindName, uint? mode = null, uint? uid = null, uint? gid = null, uint? links = null,
+            FileTimes? times = null)
         {
+            Times = times;
             Kind = kind;
             KindName = kindName;
             Mode = mode;
             Uid = uid;
             Gid = gid;
+            Links = links;
         }
 
         public FileKind Kind { get; }
@@ -36,6 +41,28 @@ namespace ComputeServices.Inventory
         /// <summary>The owner, when known (Linux).</summary>
         public uint? Uid { get; }
         public uint? Gid { get; }
+        /// <summary>How many names (hard links) the file has, when known (Linux).</summary>
+        public uint? Links { get; }
+        /// <summary>Size, times and inode, when known (Linux).</summary>
+        public FileTimes? Times { get; }
+    }
+
+    /// <summary>What changes whenever a file's content does (on Linux): its size, write time, status-change time and inode.</summary>
+    internal readonly struct FileTimes
+    {
+        public FileTimes(long size, DateTime modifiedAt, DateTime changedAt, ulong inode)
+        {
+            Size = size;
+            ModifiedAt = modifiedAt;
+            ChangedAt = changedAt;
+            Inode = inode;
+        }
+
+        public long Size { get; }
+        public DateTime ModifiedAt { get; }
+        /// <summary>ctime: set to the current time by every change, and no program can set it back (touch -r cannot).</summary>
+        public DateTime ChangedAt { get; }
+        public ulong Inode { get; }
     }
 
     /// <summary>
@@ -57,21 +84,36 @@ namespace ComputeServices.Inventory
 
         private static bool _statxMissing;
 
-        public static FileFacts Stat(string path)
+        /// <param name="followLinks">false: a symbolic link at <paramref name="path"/> is reported as <see cref="FileKind.Link"/>.</param>
+        public static FileFacts Stat(string path, bool followLinks = true)
         {
             if (IsLinux && !_statxMissing)
             {
                 try
                 {
-                    return StatLinux(path);
+                    return StatLinux(path, followLinks);
                 }
                 catch (EntryPointNotFoundException)
                 {
                     _statxMissing = true; // a libc older than glibc 2.28 or musl 1.2.5
                 }
             }
+            if (!followLinks && IsLinkByAttributes(path)) return new FileFacts(FileKind.Link, "a symbolic link");
             if (Directory.Exists(path)) return new FileFacts(FileKind.Directory, "a directory");
             return File.Exists(path) ? new FileFacts(FileKind.Regular, "a file", ModeFromDotnet(path)) : new FileFacts(FileKind.Missing, "missing");
+        }
+
+        // .NET reports a symbolic link (not what it points to) as a reparse point.
+        private static bool IsLinkByAttributes(string path)
+        {
+            try
+            {
+                return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                return false;
+            }
         }
 
         /// <summary>Creates a new file (failing if it exists) readable and writable by its owner only, on Unix from the first moment.</summary>
@@ -98,6 +140,41 @@ namespace ComputeServices.Inventory
                 }
             }
             return stream;
+        }
+
+        /// <summary>
+        /// Opens (creating if missing) and exclusively locks a writer's lock file. On Linux a symbolic link there is
+        /// never followed (O_NOFOLLOW: in a shared sticky folder another user could point it anywhere, and root would
+        /// create the file it names); IOException with HResult 11 (as .NET reports a held flock) while another holds it.
+        /// Elsewhere .NET's FileShare.None lock (flock on Unix, a share lock on Windows).
+        /// </summary>
+        public static FileStream OpenLock(string path)
+        {
+            if (!IsLinux) return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            const int O_RDWR = 0x2, O_CREAT = 0x40, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, LOCK_EX = 2, LOCK_NB = 4;
+            var fd = open(CString(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0x1B6 /* 0666, less the umask, as .NET creates it */);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                // ELOOP, or EACCES where the kernel's protected_symlinks refused it first
+                if ((errno == 40 || errno == 13) && Stat(path, followLinks: false).Kind == FileKind.Link)
+                    throw new LinkRefusedException($"'{path}' is a symbolic link.");
+                throw ErrnoException(errno, path);
+            }
+            var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+            if (flock(handle, LOCK_EX | LOCK_NB) != 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                handle.Dispose();
+                throw errno == 11 ? new IOException($"'{path}' is locked by another writer.", 11) : ErrnoException(errno, path);
+            }
+            return new FileStream(handle, FileAccess.ReadWrite, 1);
+        }
+
+        /// <summary>A path refused because it is a symbolic link that must not be followed.</summary>
+        internal sealed class LinkRefusedException : IOException
+        {
+            public LinkRefusedException(string message) : base(message) { }
         }
 
         /// <summary>Gives an open file the permission bits (and, where this process may, the owner) of the file it replaces.</summary>
@@ -160,23 +237,29 @@ namespace ComputeServices.Inventory
             }
         }
 
-        private static FileFacts StatLinux(string path)
+        private static FileFacts StatLinux(string path, bool followLinks)
         {
-            const int AT_FDCWD = -100;
-            const uint STATX_TYPE_MODE_OWNER = 0x1 | 0x2 | 0x8 | 0x10;
-            var buffer = new byte[256]; // struct statx: stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28
-            if (statx(AT_FDCWD, CString(path), 0, STATX_TYPE_MODE_OWNER, buffer) != 0)
+            const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+            const uint STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200; // type mode nlink uid gid mtime ctime ino size
+            // struct statx: stx_nlink at 16, stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28, stx_ino at 32, stx_size at 40,
+            // stx_ctime at 96 and stx_mtime at 112 (each an i64 of seconds and a u32 of nanoseconds)
+            var buffer = new byte[256];
+            if (statx(AT_FDCWD, CString(path), followLinks ? 0 : AT_SYMLINK_NOFOLLOW, STATX_WANTED, buffer) != 0)
             {
                 var errno = Marshal.GetLastWin32Error();
                 if (errno == 2 || errno == 20) return new FileFacts(FileKind.Missing, "missing"); // ENOENT, ENOTDIR
                 throw ErrnoException(errno, path);
             }
+            var links = BitConverter.ToUInt32(buffer, 16);
             var uid = BitConverter.ToUInt32(buffer, 20);
             var gid = BitConverter.ToUInt32(buffer, 24);
             uint mode = BitConverter.ToUInt16(buffer, 28);
             switch (mode & 0xF000)
             {
-                case 0x8000: return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid);
+                case 0x8000:
+                    var times = new FileTimes(BitConverter.ToInt64(buffer, 40), TimeAt(buffer, 112), TimeAt(buffer, 96), BitConverter.ToUInt64(buffer, 32));
+                    return new FileFacts(FileKind.Regular, "a file", mode & 0xFFF, uid, gid, links, times);
+                case 0xA000: return new FileFacts(FileKind.Link, "a symbolic link", mode & 0xFFF, uid, gid);
                 case 0x4000: return new FileFacts(FileKind.Directory, "a directory", mode & 0xFFF, uid, gid);
                 case 0x1000: return new FileFacts(FileKind.Special, "a FIFO (named pipe)", mode & 0xFFF, uid, gid);
                 case 0x2000: return new FileFacts(FileKind.Special, "a character device", mode & 0xFFF, uid, gid);
@@ -185,6 +268,10 @@ namespace ComputeServices.Inventory
                 default: return new FileFacts(FileKind.Special, "not a regular file", mode & 0xFFF, uid, gid);
             }
         }
+
+        private static DateTime TimeAt(byte[] statxBuffer, int offset)
+            => DateTimeOffset.FromUnixTimeSeconds(BitConverter.ToInt64(statxBuffer, offset)).UtcDateTime
+                .AddTicks(BitConverter.ToUInt32(statxBuffer, offset + 8) / 100);
 
         private static Exception ErrnoException(int errno, string path)
         {
@@ -222,6 +309,9 @@ namespace ComputeServices.Inventory
 
         [DllImport("libc", SetLastError = true)]
         private static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int flock(SafeFileHandle fd, int operation);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int fchmod(SafeFileHandle fd, uint mode);

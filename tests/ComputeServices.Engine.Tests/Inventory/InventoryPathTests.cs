@@ -80,7 +80,7 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
-        public void AnUpdate_KeepsTheFilesModeAndOwner_AndNewFilesAreOwnerOnly()
+        public void AnUpdate_KeepsTheFilesModeAndOwner_AndNewAndReplacedFilesAreOwnerOnly()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) { _output.WriteLine("SKIPPED: modes and owners are checked on Linux."); return; }
             using var t = With(Doc(Svc(1, "host-1", lastSeenUp: Now)));
@@ -98,7 +98,7 @@ namespace ComputeServices.Tests.Inventory
             new InventoryFile(replaced).Create(SampleInventory.Empty(), overwrite: false);
             File.SetUnixFileMode(replaced, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             new InventoryFile(replaced).Create(SampleInventory.Create(Now), overwrite: true);
-            Assert.Equal("644", StatOf(replaced).Mode);
+            Assert.Equal("600", StatOf(replaced).Mode); // a replaced file is a new one: never the old one's mode or owner
         }
 
         [Theory]

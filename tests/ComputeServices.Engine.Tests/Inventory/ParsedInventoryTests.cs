@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ComputeServices.Inventory;
@@ -60,6 +62,75 @@ namespace ComputeServices.Tests.Inventory
             var onDisk = new InventoryFile(inventory.Path).Read();
             Assert.Equal("bbbb", onDisk.Services.Single(s => s.Host == "compute-free-01" && s.Binary == "nova-compute").DisabledReason);
             Assert.Equal("mine", onDisk.Services.Single(s => s.Host == "compute-free-02" && s.Binary == "nova-compute").DisabledReason);
+        }
+
+        [Fact]
+        public void AListingSeesAnotherProcesssChangeOfTheSameLengthAndWriteTime()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return; // cp and touch play the other process
+            using var inventory = TempInventory.Sample();
+            using var backend = inventory.Backend();
+            Ops.Update(backend, Ops.Resolve(backend, "compute-free-01"), ServiceChange.Disable("teamA"));
+            Assert.Equal("teamA", Ops.Resolve(backend, "compute-free-01").DisabledReason);
+
+            // Another process takes the host over in place, to the same length, and the file system's coarse clock
+            // shows no change (touch -r puts the old write time back).
+            var text = File.ReadAllText(inventory.Path);
+            Assert.Single(AllIndexes(text, "\"teamA\""));
+            var changed = inventory.Path + ".changed";
+            File.WriteAllText(changed, text.Replace("\"teamA\"", "\"teamB\""));
+            var stampBefore = new FileInfo(inventory.Path).LastWriteTimeUtc;
+            using (var other = Process.Start(new ProcessStartInfo("/bin/sh", new[] { "-c", "ref=\"$1.ref\"; cp -p \"$1\" \"$ref\" && cp \"$2\" \"$1\" && touch -r \"$ref\" \"$1\"", "sh", inventory.Path, changed }) { UseShellExecute = false })!)
+            {
+                other.WaitForExit();
+                Assert.Equal(0, other.ExitCode);
+            }
+            Assert.Equal(stampBefore, new FileInfo(inventory.Path).LastWriteTimeUtc);
+
+            Assert.Equal("teamB", Ops.Resolve(backend, "compute-free-01").DisabledReason);
+            Assert.Equal("teamB", Ops.List(backend).Single(s => s.Host == "compute-free-01" && s.Binary == "nova-compute").DisabledReason);
+            var parses = InventoryFile.Parses;
+            Ops.List(backend);
+            Assert.Equal(parses, InventoryFile.Parses); // and, unchanged again, it is not parsed again
+        }
+
+        [Fact]
+        public void AStampTooRecentToProveAnything_IsCheckedByContent_AnOlderOneIsTrusted()
+        {
+            using var inventory = TempInventory.Sample();
+            var target = inventory.Path;
+            var bytes = File.ReadAllBytes(target);
+            var document = InventoryFile.Parse(bytes, target);
+            // The stamp the file had when read; then another process changes it to the same length without the stamp
+            // moving (a 1-second file system, within the second): played by handing the old stamp back.
+            var stamp = ParsedInventories.StampOf(target)!.Value;
+            var seen = DateTime.UtcNow;
+            File.WriteAllBytes(target, Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("compute-free-01", "compute-free-xx")));
+            Assert.Equal(bytes.Length, new FileInfo(target).Length);
+
+            // Seen within the racy window of the stamp: compared by content, so the change is found.
+            ParsedInventories.Remember(target, stamp, bytes.Length, ContentHash.Of(bytes), document, seen);
+            Assert.Null(ParsedInventories.ForReading(target, stamp));
+
+            // Seen well after the stamp: any later change would have moved it, so it is trusted without reading the file.
+            ParsedInventories.Remember(target, stamp, bytes.Length, ContentHash.Of(bytes), document, stamp.LatestTime + ParsedInventories.RacyWindow);
+            Assert.Same(document, ParsedInventories.ForReading(target, stamp));
+            ParsedInventories.Forget(target);
+        }
+
+        [Fact]
+        public void OnLinux_TheStampHoldsTheStatusChangeTime_WhichTouchCannotSetBack()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            using var inventory = TempInventory.Sample();
+            var before = ParsedInventories.StampOf(inventory.Path)!.Value;
+            Assert.NotNull(before.ChangedAt);
+            Assert.NotNull(before.Inode);
+            System.Threading.Thread.Sleep(20);
+            File.SetLastWriteTimeUtc(inventory.Path, before.WrittenAt);
+            var after = ParsedInventories.StampOf(inventory.Path)!.Value;
+            Assert.Equal(before.WrittenAt, after.WrittenAt);
+            Assert.NotEqual(before, after);
         }
 
         [Fact]
