@@ -24,6 +24,7 @@ Describe 'The built module' {
             'YamlDotNet.dll', 'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'System.Memory.dll', 'System.Buffers.dll'
             'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll', 'System.Threading.Tasks.Extensions.dll'
             'Microsoft.Bcl.AsyncInterfaces.dll', 'en-US/ComputeServices.dll-Help.xml', 'en-US/about_ComputeServices.help.txt'
+            'LICENSE'
         ) | Sort-Object
         $actual = Get-ChildItem -Recurse -File $ModuleDir | ForEach-Object { [IO.Path]::GetRelativePath($ModuleDir, $_.FullName) -replace '\\', '/' } | Sort-Object
         $actual | Should -Be $expected
