@@ -38,13 +38,6 @@ Describe 'The built module' {
         }
     }
 
-    It 'resolves its dependencies from the module folder whatever version is asked for (the Windows PowerShell path)' {
-        $resolve = [ComputeServices.Commands.ModuleInitializer].GetMethod('ResolveFromModuleFolder', [Reflection.BindingFlags]'NonPublic,Static')
-        $found = $resolve.Invoke($null, @($null, [ResolveEventArgs]::new('YamlDotNet, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null')))
-        Split-Path $found.Location -Parent | Should -Be (Resolve-Path $ModuleDir).Path
-        $resolve.Invoke($null, @($null, [ResolveEventArgs]::new('Not.A.Dependency, Version=1.0.0.0'))) | Should -BeNullOrEmpty
-    }
-
     It 'uses only approved verbs' {
         $approved = (Get-Verb).Verb
         foreach ($cmd in Get-Command -Module ComputeServices) {
