@@ -164,7 +164,8 @@ function Invoke-MonoTests([string] $results) {
         return @{ Passed = 0; Failed = 0; Skipped = 0 }
     }
     $summary = Join-Path $results 'mono.json'
-    Invoke-Pwsh -File (Join-Path $root 'tests/ComputeServices.Engine.MonoTests/Run-MonoTests.ps1') -Summary $summary -Configuration $Configuration -ResultsDir (Join-Path $results 'mono')
+    Invoke-Pwsh -File (Join-Path $root 'tests/ComputeServices.Engine.MonoTests/Run-MonoTests.ps1') -Summary $summary -Configuration $Configuration -ResultsDir (Join-Path $results 'mono') |
+        Out-Host
     if ($LASTEXITCODE -ne 0 -or -not (Test-Path $summary)) {
         Write-Host 'mono: the run did not finish; counted as 1 failed'
         return @{ Passed = 0; Failed = 1; Skipped = 0 }

@@ -124,15 +124,19 @@ Describe 'The manifest and the repository' {
         (Get-Help Get-ComputeService -Full).Description | Should -Not -BeNullOrEmpty
     }
 
-    It 'is skipped quietly by Update-Help, offline, while installed in the module path' {
+    It 'is skipped quietly by Update-Help, offline, while installed in the module path; named, it gets PowerShell''s HelpInfoUriNotFound only' {
         $parent = Split-Path (Split-Path $ModuleDir -Parent) -Parent
         $script = @"
 `$found = @(Get-Module -ListAvailable ComputeServices).Count
 Update-Help -UICulture en-US -ErrorVariable errs -ErrorAction SilentlyContinue
-@{ Found = `$found; Errors = @(`$errs | ForEach-Object { "`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.Message)" }) } | ConvertTo-Json -Compress
+Update-Help -Module ComputeServices -UICulture en-US -ErrorVariable named -ErrorAction SilentlyContinue
+@{ Found = `$found; Errors = @(`$errs | ForEach-Object { "`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.Message)" })
+   Named = @(`$named | ForEach-Object { `$_.FullyQualifiedErrorId }) } | ConvertTo-Json -Compress
 "@
         $r = Invoke-FreshPwsh -Command $script -ModulePath $parent | Select-Object -Last 1 | ConvertFrom-Json
         $r.Found | Should -Be 1
         @($r.Errors | Where-Object { $_ -match 'ComputeServices' }) | Should -BeNullOrEmpty
+        # No HelpInfoURI: PowerShell says the module has no updatable help, without a download or a module error.
+        @($r.Named) | Should -Be @('HelpInfoUriNotFound,Microsoft.PowerShell.Commands.UpdateHelpCommand')
     }
 }
