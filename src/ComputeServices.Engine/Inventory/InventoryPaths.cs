@@ -7,7 +7,8 @@ namespace ComputeServices.Inventory
     /// <summary>The inventory's path: checked once, symlinks followed to the file that is really read and written, and the errors about it.</summary>
     internal static class InventoryPaths
     {
-        // File.ResolveLinkTarget exists from .NET 6 on (PowerShell 7); Windows PowerShell 5.1 uses the path as given.
+        // File.ResolveLinkTarget exists from .NET 6 on (PowerShell 7); on .NET Framework (Windows PowerShell 5.1) a link
+        // cannot be followed, so it is refused rather than replaced by a plain file at the first write.
         private static readonly MethodInfo? ResolveLinkTarget =
             typeof(File).GetMethod("ResolveLinkTarget", new[] { typeof(string), typeof(bool) });
 
@@ -36,7 +37,7 @@ namespace ComputeServices.Inventory
         /// </summary>
         public static string ResolveTarget(string fullPath)
         {
-            if (ResolveLinkTarget == null) return fullPath;
+            if (ResolveLinkTarget == null) return RefuseLink(fullPath);
             try
             {
                 var target = (FileSystemInfo?)ResolveLinkTarget.Invoke(null, new object[] { fullPath, true });
@@ -54,6 +55,23 @@ namespace ComputeServices.Inventory
             {
                 return fullPath; // e.g. a folder on the way may not be listed: reading or writing it reports that
             }
+        }
+
+        private static string RefuseLink(string fullPath)
+        {
+            FileAttributes attributes;
+            try
+            {
+                attributes = File.GetAttributes(fullPath);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return fullPath; // missing or unreadable: reading or writing it reports that
+            }
+            if ((attributes & FileAttributes.ReparsePoint) == 0) return fullPath;
+            throw Invalid(fullPath, "it is a symbolic link (or another reparse point), which this runtime (.NET Framework, "
+                + "Windows PowerShell 5.1) cannot follow: a write would replace the link with a plain file. Give the path of "
+                + "the file it points to, or use PowerShell 7, which follows it.");
         }
 
         public static ComputeServiceException Invalid(string path, string problem, Exception? inner = null)
