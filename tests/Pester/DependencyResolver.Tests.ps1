@@ -8,12 +8,15 @@ BeforeAll {
     $script:Ours = [ComputeServices.Commands.ModuleInitializer].Assembly
     $script:Yaml = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDir 'YamlDotNet.dll'))
     $script:YamlToken = -join ($Yaml.GetPublicKeyToken() | ForEach-Object { $_.ToString('x2') })
+    $script:StandInRoots = @()
     function Resolve-Request([string] $Name, $Requester) {
         $Handler.Invoke($null, @($null, [ResolveEventArgs]::new($Name, $Requester)))
     }
     # A module folder with a stand-in assembly of a given name and version, built here, as another module ships one.
     function New-StandInModule([string] $Module, [string] $Assembly, [string] $Version) {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) "cs-standin-$([guid]::NewGuid().ToString('N'))/$Module/1.0.0"
+        $root = Join-Path ([IO.Path]::GetTempPath()) "cs-standin-$([guid]::NewGuid().ToString('N'))"
+        $script:StandInRoots += $root
+        $dir = Join-Path $root "$Module/1.0.0"
         New-Item -ItemType Directory -Force $dir | Out-Null
         Set-Content (Join-Path $dir "$Module.psd1") "@{ ModuleVersion = '1.0.0' }"
         $builder = [Reflection.Emit.PersistedAssemblyBuilder]::new([Reflection.AssemblyName]::new("$Assembly, Version=$Version"), [object].Assembly)
@@ -23,6 +26,9 @@ BeforeAll {
         Join-Path $dir "$Assembly.dll"
     }
 }
+
+# The stand-ins were loaded by the fresh pwsh only, so this process may delete them.
+AfterAll { $StandInRoots | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue }
 
 Describe 'The resolver answers the module''s own requests only' {
     It 'gives the module''s own assemblies its shipped copy, also for a lower version they were built against' {
@@ -65,7 +71,7 @@ Remove-Item `$inventory, "`$inventory.lock" -ErrorAction SilentlyContinue
 "@
         $r = Invoke-FreshPwsh -Command $script | Select-Object -Last 1 | ConvertFrom-Json
         $r.Loaded | Should -Not -BeNullOrEmpty
-        $r.Count | Should -Be @(Get-ComputeService -InventoryPath (New-TestInventory)).Count
+        $r.Count | Should -Be @(Get-SampleListing).Count
     }
 
     It 'stops the import with DependencyConflict naming both modules when the module cannot load its version beside it' {

@@ -30,3 +30,9 @@ function Invoke-FreshPwsh {
     if ($code -ne 0 -and -not $AllowFailure) { throw "the fresh pwsh exited with $code`n$($output -join "`n")" }
     $output
 }
+
+# The sample inventory's services as this process lists them, to compare a fresh pwsh's listing with.
+function Get-SampleListing {
+    $path = New-TestInventory
+    try { Get-ComputeService -InventoryPath $path } finally { Remove-Item $path, "$path.lock" -ErrorAction SilentlyContinue }
+}

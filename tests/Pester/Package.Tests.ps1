@@ -38,7 +38,7 @@ Remove-Item `$inventory, "`$inventory.lock" -ErrorAction SilentlyContinue
         $r.Version | Should -Be $Version
         $r.Base | Should -BeLike "$($r.Home)*" -Because 'Install-PSResource put it in the fresh user scope'
         $r.Imported | Should -BeLike "$($r.Base)*"
-        $expected = Get-ComputeService -InventoryPath (New-TestInventory)
+        $expected = Get-SampleListing
         $r.Count | Should -Be $expected.Count
         $r.Hosts | Should -Be @($expected.Host)
     }
@@ -89,7 +89,7 @@ Remove-Item `$inventory, "`$inventory.lock" -ErrorAction SilentlyContinue
 "@
             $r = Invoke-FreshPwsh -Command $script -ModulePath $target | Select-Object -Last 1 | ConvertFrom-Json
             $r.Base | Should -Be (Join-Path $target 'ComputeServices')
-            $r.Count | Should -Be @(Get-ComputeService -InventoryPath (New-TestInventory)).Count
+            $r.Count | Should -Be @(Get-SampleListing).Count
         }
         finally { Remove-Item -Recurse -Force $target -ErrorAction SilentlyContinue }
     }
