@@ -4,8 +4,13 @@
     Builds, tests, demonstrates and benchmarks the ComputeServices module.
 .DESCRIPTION
     Build  (default) compiles the solution and lays out a ready module folder out/ComputeServices/<version>/.
-    Test   builds, runs the xunit suites and the Pester suite (in a child pwsh -NonInteractive), and ends
-           with the line "N passed, N failed" summed over every suite; it exits non-zero on any failure.
+    Package builds, then leaves out/package/ComputeServices.<version>.nupkg (Publish-PSResource to out/package as a
+           local folder repository: Install-PSResource -Repository takes it) and out/package/ComputeServices.zip (the
+           module folder ComputeServices/ at the zip root, as Azure Automation imports it).
+    Test   packages, runs the xunit suites, the Pester suite (in a child pwsh -NonInteractive; it installs the package
+           into an empty module path) and, where Mono is installed, the engine's tests built for .NET Framework 4.7.2
+           under Mono, and ends with the line "N passed, N failed" summed over every suite; it exits non-zero on any
+           failure. Without Mono that suite is reported as not run (COMPUTESERVICES_MONO_REQUIRED=1 makes it a failure).
     Demo   builds, imports the module and walks through the main job on a sample local inventory.
     Bench  builds and runs tests/Bench/Invoke-Bench.ps1: local inventory scale, cold start, remote, and issue 9's bulk
            scenarios (fake-nova.py, the Nova sandbox, 10,000-host inventories) with side-by-side and Targets tables;
@@ -19,7 +24,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string] $Task = 'Build',
     # Soak: how long to run fresh seeds.
     [ValidateRange(1, 1440)]
@@ -37,6 +42,7 @@ $out = Join-Path $root 'out'
 $moduleName = 'ComputeServices'
 $version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
 $moduleDir = Join-Path $out $moduleName $version
+$packageDir = Join-Path $out 'package'
 
 # What the module folder ships, exactly: a missing or unexpected file fails the build.
 $shipped = @(
@@ -55,6 +61,7 @@ $shipped = @(
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'en-US/ComputeServices.dll-Help.xml'
     'en-US/about_ComputeServices.help.txt'
+    'LICENSE'
 )
 
 # The pwsh running this script, as a command line: under `dotnet pwsh` the process is dotnet itself.
@@ -82,7 +89,10 @@ function Invoke-Build {
     Get-ChildItem $bin -Filter *.dll | Where-Object Name -in $shipped | Copy-Item -Destination $moduleDir
     Copy-Item (Join-Path $root 'formats/ComputeServices.Format.ps1xml') $moduleDir
     Copy-Item (Join-Path $root 'module/en-US/*') (Join-Path $moduleDir 'en-US')
+    Copy-Item (Join-Path $root 'LICENSE') $moduleDir
+    $notes = (Get-ReleaseNotes) -replace "'", "''"
     (Get-Content -Raw (Join-Path $root 'module/ComputeServices.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion          = '$version'" |
+        ForEach-Object { $_.Replace("ReleaseNotes = ''", "ReleaseNotes = '$notes'") } |
         Set-Content -NoNewline (Join-Path $moduleDir 'ComputeServices.psd1')
 
     $actual = Get-ChildItem -Recurse -File $moduleDir | ForEach-Object { [IO.Path]::GetRelativePath($moduleDir, $_.FullName) -replace '\\', '/' }
@@ -96,6 +106,74 @@ function Invoke-Build {
     Write-Host "Module ready: $moduleDir"
 }
 
+# The manifest's ReleaseNotes: this version's section of CHANGELOG.md (the one place they are written).
+function Get-ReleaseNotes {
+    $changelog = Get-Content -Raw (Join-Path $root 'CHANGELOG.md')
+    $section = [regex]::Match($changelog, "(?ms)^## $([regex]::Escape($version))\b.*?(?=^## |\z)")
+    if (-not $section.Success) { throw "CHANGELOG.md has no '## $version' section for the manifest's ReleaseNotes" }
+    $section.Value.Trim()
+}
+
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path $packageDir) { Remove-Item -Recurse -Force $packageDir }
+    New-Item -ItemType Directory -Force $packageDir | Out-Null
+    # PSResourceGet (it ships with PowerShell 7.4+) keeps its repository list in the user's profile: publish from a
+    # child pwsh whose HOME is a temp folder, so the build registers nothing in the caller's own list.
+    $home_ = Join-Path ([IO.Path]::GetTempPath()) "cs-publish-$([guid]::NewGuid().ToString('N'))"
+    New-Item -ItemType Directory -Force (Join-Path $home_ '.local/share'), (Join-Path $home_ 'AppData/Local') | Out-Null
+    $publish = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name ComputeServicesBuild -Uri '$packageDir' -Trusted
+Publish-PSResource -Path '$moduleDir' -Repository ComputeServicesBuild
+"@
+    $saved = $env:HOME, $env:LOCALAPPDATA, $env:USERPROFILE
+    try {
+        $env:HOME = $home_; $env:LOCALAPPDATA = Join-Path $home_ 'AppData/Local'; $env:USERPROFILE = $home_
+        Push-Location $home_
+        Invoke-Pwsh -Command $publish
+        if ($LASTEXITCODE -ne 0) { throw 'Publish-PSResource failed' }
+    }
+    finally {
+        Pop-Location
+        $env:HOME, $env:LOCALAPPDATA, $env:USERPROFILE = $saved
+        Remove-Item -Recurse -Force $home_ -ErrorAction SilentlyContinue
+    }
+    $nupkg = Join-Path $packageDir "$moduleName.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource left no $nupkg (found: $((Get-ChildItem $packageDir).Name -join ', '))" }
+
+    # Azure Automation: the zip's root holds the folder named after the module, the manifest directly in it.
+    $stage = Join-Path $out 'package-stage'
+    if (Test-Path $stage) { Remove-Item -Recurse -Force $stage }
+    Copy-Item -Recurse $moduleDir (Join-Path $stage $moduleName)
+    $zip = Join-Path $packageDir "$moduleName.zip"
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    [IO.Compression.ZipFile]::CreateFromDirectory((Join-Path $stage $moduleName), $zip, [IO.Compression.CompressionLevel]::Optimal, $true)
+    Remove-Item -Recurse -Force $stage
+    Write-Host "Package ready: $nupkg, $zip"
+}
+
+# The engine's tests built for .NET Framework 4.7.2, under Mono: returns @{ Passed; Failed; Skipped }.
+function Invoke-MonoTests([string] $results) {
+    if (-not (Get-Command mono -CommandType Application -ErrorAction SilentlyContinue)) {
+        if ($env:COMPUTESERVICES_MONO_REQUIRED -eq '1') {
+            Write-Host 'mono: not installed although COMPUTESERVICES_MONO_REQUIRED=1; counted as 1 failed'
+            return @{ Passed = 0; Failed = 1; Skipped = 0 }
+        }
+        Write-Host 'mono: not installed, the .NET Framework test run is skipped (.ci/run installs it)'
+        return @{ Passed = 0; Failed = 0; Skipped = 0 }
+    }
+    $summary = Join-Path $results 'mono.json'
+    Invoke-Pwsh -File (Join-Path $root 'tests/ComputeServices.Engine.MonoTests/Run-MonoTests.ps1') -Summary $summary -Configuration $Configuration -ResultsDir (Join-Path $results 'mono') |
+        Out-Host
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $summary)) {
+        Write-Host 'mono: the run did not finish; counted as 1 failed'
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $m = Get-Content -Raw $summary | ConvertFrom-Json
+    @{ Passed = [int]$m.Passed; Failed = [int]$m.Failed; Skipped = [int]$m.Skipped }
+}
+
 function Get-PesterModule {
     Invoke-Dotnet restore (Join-Path $root 'tests/Pester/Pester.Restore.csproj') -nologo --verbosity quiet
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
@@ -104,7 +182,7 @@ function Get-PesterModule {
 }
 
 function Invoke-Tests {
-    Invoke-Build
+    Invoke-Package
     $results = Join-Path $out 'TestResults'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force $results | Out-Null
@@ -122,6 +200,7 @@ Import-Module '$pesterModule'
 `$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Normal'
 `$env:COMPUTESERVICES_MODULE = '$moduleDir'
+`$env:COMPUTESERVICES_PACKAGE = '$packageDir'
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
 "@
@@ -148,6 +227,9 @@ Import-Module '$pesterModule'
         }
         else { $skipped += $notRun }
     }
+
+    $m = Invoke-MonoTests $results
+    $passed += $m.Passed; $failed += $m.Failed; $skipped += $m.Skipped
 
     Write-Host ''
     Write-Host "$passed passed, $failed failed, $skipped skipped"
@@ -184,6 +266,7 @@ if (`$failed) { Write-Host "seeds that found a difference (add them to `$CiSeeds
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Build; & (Join-Path $root 'tools/Demo.ps1') -ModuleDir $moduleDir }
     'Bench' { Invoke-Build; & (Join-Path $root 'tests/Bench/Invoke-Bench.ps1') -ModuleDir $moduleDir -Configuration $Configuration @BenchOptions }

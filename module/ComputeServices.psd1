@@ -11,6 +11,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CLRVersion             = '4.0'
+    # No HelpInfoURI: the help ships in en-US/ and there is no server for updatable help (Update-Help needs http(s)).
     FormatsToProcess       = @('ComputeServices.Format.ps1xml')
     TypesToProcess         = @()
     CmdletsToExport        = @(
@@ -32,8 +33,12 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('OpenStack', 'Nova', 'Compute', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'See README.md.'
+            Tags         = @('OpenStack', 'Nova', 'compute', 'maintenance', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            # The project's public address: set here once (LicenseUri is the LICENSE file there).
+            ProjectUri   = 'https://github.com/ComputeServices/ComputeServices'
+            LicenseUri   = 'https://github.com/ComputeServices/ComputeServices/blob/main/LICENSE'
+            # Stamped by build.ps1 from this version's section of CHANGELOG.md.
+            ReleaseNotes = ''
         }
     }
 }
