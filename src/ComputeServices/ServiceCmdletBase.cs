@@ -189,6 +189,11 @@ namespace ComputeServices.Commands
             }
         }
 
+        /// <summary>Runs on the pipeline thread for each change that is done, in input order, before -PassThru writes it.</summary>
+        protected virtual void Done(ComputeService service)
+        {
+        }
+
         /// <summary>Asks whether to go on with one service. Remove overrides it for -Force.</summary>
         protected virtual bool Confirm(ComputeService service) => ShouldProcess(TargetText(service), Action);
 
@@ -225,6 +230,7 @@ namespace ComputeServices.Commands
             switch (result.Outcome)
             {
                 case BatchOutcome.Done:
+                    if (result.Service != null) Done(result.Service);
                     if (WritesResults && result.Service != null) WriteObject(result.Service);
                     break;
                 case BatchOutcome.Skipped:

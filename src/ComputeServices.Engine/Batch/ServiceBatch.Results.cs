@@ -50,7 +50,7 @@ namespace ComputeServices.Batch
         public bool Sent { get; }
     }
 
-    /// <summary>What an interrupted batch leaves behind that was never handed out: applied, not applied, not known.</summary>
+    /// <summary>What a batch stopped early (Ctrl+C, a stopping error, Select-Object -First) leaves behind that was never handed out.</summary>
     public sealed class InterruptReport
     {
         internal InterruptReport(int reported, IReadOnlyList<string> applied, IReadOnlyList<string> notApplied, IReadOnlyList<string> unknown)
@@ -73,7 +73,7 @@ namespace ComputeServices.Batch
 
         public override string ToString()
         {
-            var parts = new List<string> { $"Interrupted: {Reported} change(s) were reported done before the interrupt" };
+            var parts = new List<string> { $"Stopped before the end: {Reported} change(s) were reported done" };
             if (Applied.Count > 0) parts.Add($"{Applied.Count} more were applied but not reported: {Names(Applied)}");
             if (Unknown.Count > 0) parts.Add($"{Unknown.Count} were cut while in flight and may or may not have been applied (check them with Get-ComputeService): {Names(Unknown)}");
             if (NotApplied.Count > 0) parts.Add($"{NotApplied.Count} were not applied: {Names(NotApplied)}");

@@ -45,7 +45,7 @@ namespace ComputeServices.Nova
                     var status = NovaJson.String(m, "status");
                     var source = NovaJson.String(m, "source_compute");
                     // Below 2.23 the answer has no migration_type: the server-side filter is all there is to go on.
-                    if (!Evacuations.BlocksForceUp(status, type, source, host)) continue;
+                    if (status == null || !Evacuations.BlocksForceUp(status, type, source, host)) continue;
                     result.Add(new MigrationSummary(id, status, type ?? "evacuation", source ?? "", NovaJson.String(m, "dest_compute") ?? "", "source"));
                 }
                 var next = NovaJson.NextQuery(doc.RootElement, "migrations_links");

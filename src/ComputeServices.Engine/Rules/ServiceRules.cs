@@ -135,6 +135,12 @@ namespace ComputeServices.Rules
             return Array.Empty<string>();
         }
 
+        /// <summary>After a delete went through: a service that was up and not forced down will register itself again (null otherwise).</summary>
+        public static string? DeletedWhileUpWarning(ComputeService service)
+            => service.State == ServiceState.Up && service.ForcedDown != true
+                ? $"{service} was deleted while still up and not forced down: stop its {service.Binary} process now, or it will register itself again."
+                : null;
+
         public static bool IsInProgress(string? migrationStatus)
             => migrationStatus != null && !TerminalMigrationStatuses.Contains(migrationStatus);
 

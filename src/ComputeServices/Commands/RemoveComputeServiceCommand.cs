@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ComputeServices.Batch;
+using ComputeServices.Session;
 
 namespace ComputeServices.Commands
 {
@@ -51,21 +52,34 @@ namespace ComputeServices.Commands
             {
                 await backend.DeleteAsync(service, token).ConfigureAwait(false);
                 return service;
-            }, BeforeDelete);
+            }, service => WriteVerbose($"Deleting {service} (host {service.Host}, binary {service.Binary})."));   // Nova's 204 names nothing: this is the audit trail
 
         protected override bool Confirm(ComputeService service)
         {
             var whatIf = this.IsWhatIf();
             if (whatIf) ShowBlockers(service);
             if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !whatIf) return true;
-            return base.Confirm(service);
+            try
+            {
+                return base.Confirm(service);
+            }
+            catch (PSInvalidOperationException) when (!whatIf)
+            {
+                // pwsh -NonInteractive cannot prompt: say what to add instead of PowerShell's generic NonInteractive message.
+                ThrowTerminatingError(ErrorRecords.Usage("ConfirmationRequired",
+                    $"Remove-ComputeService asks before deleting {service} (ConfirmImpact High), and this session cannot prompt (-NonInteractive). " +
+                    "Add -Force (or -Confirm:$false) to delete without asking, or -WhatIf to see what would be deleted.", service, ErrorCategory.InvalidOperation));
+                throw;
+            }
         }
 
-        private void BeforeDelete(ComputeService service)
+        // Only a delete that went through against a live cloud can come back (the process registers again): not under
+        // -WhatIf, not when Nova refused (409), not on an inventory or a snapshot rehearsal.
+        protected override void Done(ComputeService service)
         {
-            foreach (var warning in Rules.ServiceRules.RemovalWarnings(service)) WriteWarning(warning);
-            // Nova's 204 names nothing: record what is deleted for the audit trail.
-            WriteVerbose($"Deleting {service} (host {service.Host}, binary {service.Binary}).");
+            if (ServiceSource.Parse(service.Source, CurrentDirectory)?.IsCloud != true) return;
+            var warning = Rules.ServiceRules.DeletedWhileUpWarning(service);
+            if (warning != null) WriteWarning(warning);
         }
 
         // -WhatIf shows what Test-ComputeServiceRemoval would: why Nova would refuse, and what to mind.

@@ -103,11 +103,16 @@ namespace ComputeServices.Commands
                         {
                             listing = Run(token => place.Backend.ListAsync(place.Query, token));
                         }
-                        catch (ComputeServiceException ex) when (!ErrorRecords.IsTerminating(ex) && _clock.Elapsed < timeout)
+                        catch (ComputeServiceException ex) when (!ErrorRecords.IsTerminating(ex))
                         {
-                            // Transient failures were retried inside the request until the deadline allows; this poll is lost, not the wait.
-                            WriteVerbose($"Listing {place.Backend.Description} failed ({ex.Message}); trying again at the next poll.");
+                            // Transient failures were retried inside the request as far as the deadline allows; this poll is lost, not the wait.
+                            WriteVerbose($"Listing {place.Backend.Description} failed ({ex.Message}); trying again at the next poll while time is left.");
                             continue;
+                        }
+                        catch (ComputeServiceException ex)
+                        {
+                            ThrowTerminatingError(ErrorRecords.From(ex));
+                            throw;
                         }
                         foreach (var target in place.Targets.Where(t => !t.Reached))
                         {
