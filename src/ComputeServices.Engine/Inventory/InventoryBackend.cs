@@ -141,11 +141,8 @@ namespace ComputeServices.Inventory
             var migrations = new List<MigrationSummary>();
             foreach (var m in index.InProgressMigrations)
             {
-                var isSource = string.Equals(m.SourceCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.SourceNode ?? "");
-                var isDestination = string.Equals(m.DestCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.DestNode ?? "");
-                if (isSource || isDestination)
-                    migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "",
-                        isSource ? "source" : "destination"));
+                var role = Rules.MigrationMatching.RoleOf(m, record.Host, nodes);
+                if (role != null) migrations.Add(Rules.MigrationMatching.Summarize(m, role));
             }
             return new RemovalCheck(rendered, instances, migrations);
         }

@@ -31,6 +31,10 @@ namespace ComputeServices.Nova
             var legacy = UsesUuids ? await ListLegacyIdsAsync(cancellationToken).ConfigureAwait(false) : null;
 
             var document = new InventoryDocument();
+            var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
+            unreachable = unreachable.Union(services.Where(s => s.IsDownCell).Select(s => s.Host), StringComparer.Ordinal).ToList();
+            if (unreachable.Count > 0)
+                document.Snapshot = new SnapshotRecord { TakenAt = now, CellUnreachable = true, UnreachableHosts = unreachable };
             document.Settings.ServiceDownTime = FrozenServiceDownTime;
             var usedIds = new HashSet<long>(legacy?.Values ?? Enumerable.Empty<long>());
             long nextId = usedIds.Count == 0 ? 1 : usedIds.Max() + 1;
@@ -73,7 +77,11 @@ namespace ComputeServices.Nova
             document.Aggregates.AddRange(await ListAggregatesAsync(cancellationToken).ConfigureAwait(false));
             document.Migrations.AddRange((await ListMigrationsAsync(null, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status) || (m.Status == "done" && m.MigrationType == "evacuation")));
-            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document.Migrations, cancellationToken).ConfigureAwait(false));
+            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document, now, cancellationToken).ConfigureAwait(false));
+            if (document.Snapshot != null)
+                Log.Warning($"This snapshot was taken with a cell unreachable: {DescribeUnreachable(document.Snapshot.UnreachableHosts)}. " +
+                            $"Its computes are not in it{(document.Snapshot.HostsWithAssumedNodes.Count > 0 ? ", and the compute nodes of every host are assumed" : "")}; " +
+                            "the file's 'snapshot' section says so.");
             document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             return document;
         }
@@ -121,9 +129,10 @@ namespace ComputeServices.Nova
         /// named after it, plus every node a kept migration names on a compute host: the snapshot then blocks a delete
         /// as the remote pre-flight does without nodes (host alone), never less than Nova would.
         /// </summary>
-        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, List<MigrationRecord> migrations,
+        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, InventoryDocument document, DateTime now,
             CancellationToken cancellationToken)
         {
+            var migrations = document.Migrations;
             try
             {
                 return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
@@ -133,6 +142,8 @@ namespace ComputeServices.Nova
                 Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
                                        "named after the host, and the nodes its migrations name.");
                 var hosts = new HashSet<string>(computeHosts, StringComparer.Ordinal);
+                document.Snapshot ??= new SnapshotRecord { TakenAt = now, CellUnreachable = ex.Kind == FailureKind.ServerError };
+                document.Snapshot.HostsWithAssumedNodes.AddRange(computeHosts.OrderBy(h => h, StringComparer.Ordinal));
                 return computeHosts.Select(h => (Host: h, Node: h))
                     .Concat(migrations.Select(m => (Host: m.SourceCompute ?? "", Node: m.SourceNode ?? "")))
                     .Concat(migrations.Select(m => (Host: m.DestCompute ?? "", Node: m.DestNode ?? "")))

@@ -73,7 +73,8 @@ namespace ComputeServices.Nova
                 matches = matches.Where(s => s.Host == reference.Host && s.Binary == reference.Binary).ToList();
                 if (matches.Count == 1) return matches[0];
                 if (matches.Count == 0)
-                    throw NotFound(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.");
+                    throw await NotFoundOrCellUnreachableAsync(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.", cancellationToken)
+                        .ConfigureAwait(false);
                 throw Ambiguous(reference, matches,
                     $"Multiple compute services found for host \"{reference.Host}\" and binary \"{reference.Binary}\". Unable to proceed.");
             }
@@ -88,7 +89,8 @@ namespace ComputeServices.Nova
             var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var found = all.Where(s => s.Id != null && SameId(s.Id, id)).ToList();
             if (found.Count == 1) return found[0];
-            if (found.Count == 0) throw NotFound(reference, ServiceRules.NotFoundText(id, reference.ForDelete));
+            if (found.Count == 0)
+                throw await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 
@@ -229,6 +231,11 @@ namespace ComputeServices.Nova
             catch (RequestOutcomeUnknownException lost)
             {
                 await ConfirmDeletedAsync(target, lost, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException refused) when (refused.ErrorId == ErrorIds.ServiceHostingInstances)
+            {
+                await NameBlockingInstancesAsync(refused, target, cancellationToken).ConfigureAwait(false);
+                throw;
             }
         }
 
