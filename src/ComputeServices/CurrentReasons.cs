@@ -14,17 +14,15 @@ namespace ComputeServices.Commands
 
         public void StartBatch() => _listing = null;
 
-        /// <summary>The service as the batch's listing shows it; the given one when it is not listed (the update then reports it).</summary>
-        public ComputeService Current(ComputeService service, Func<IReadOnlyList<ComputeService>> list)
+        /// <summary>
+        /// The very record the change will act on, as the batch's listing shows it (Rules.RecordMatching); the given one when
+        /// it is not listed (the update then reports it); null when which record cannot be told (then refuse).
+        /// </summary>
+        public ComputeService? Current(ComputeService service, Func<IReadOnlyList<ComputeService>> list)
         {
             _listing ??= list();
-            var found = string.IsNullOrEmpty(service.Id)
-                ? _listing.FirstOrDefault(s => s.Host == service.Host && s.Binary == service.Binary)
-                : _listing.FirstOrDefault(s => s.Id != null && SameId(s.Id, service.Id!));
-            return found ?? service;
+            var found = Rules.RecordMatching.SameRecord(_listing, service, out var ambiguous);
+            return ambiguous ? null : found ?? service;
         }
-
-        private static bool SameId(string a, string b)
-            => Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y) ? x == y : string.Equals(a, b, StringComparison.Ordinal);
     }
 }

@@ -82,7 +82,7 @@ namespace ComputeServices.Nova
                 var query = Query(("hypervisor_hostname_pattern", group.Key));
                 var response = await SendAsync(HttpMethod.Get, "os-hypervisors" + query, null, cancellationToken, HypervisorVersion, throwOnError: false)
                     .ConfigureAwait(false);
-                if (response.StatusCode == 404) continue;
+                if (response.StatusCode == 404 && response.Body.IndexOf("No hypervisor matching", StringComparison.Ordinal) >= 0) continue;
                 var migration = group.First().Migration;
                 return response.StatusCode == 200
                     ? $"os-hypervisors hides compute node {group.Key} of {host} (a host without a host mapping, i.e. discover_hosts never ran for it, " +
@@ -91,6 +91,47 @@ namespace ComputeServices.Nova
                       $"that in-progress migration {migration.Uuid} names exists";
             }
             return null;
+        }
+
+        /// <summary>
+        /// The nodes of <paramref name="host"/> that its in-progress migrations name, each asked for by name (os-hypervisors'
+        /// detail with hypervisor_hostname_pattern, from 2.53): listed with this host, it is a node of the host; Nova's 404
+        /// "No hypervisor matching", there is none; listed otherwise or not at all, it may be hidden (a host without host
+        /// mapping), and the second value says so. Null nodes: os-hypervisors failed (a cell unreachable), or is too old.
+        /// </summary>
+        private async Task<(List<string>? Nodes, string? Doubt)> NamedNodesOfHostAsync(string host, IReadOnlyList<MigrationRecord> inProgress,
+            CancellationToken cancellationToken)
+        {
+            var named = inProgress.SelectMany(m => MigrationMatching.NodesNamedFor(m, host).Select(n => (Node: n, Migration: m)))
+                .GroupBy(x => x.Node, StringComparer.Ordinal).ToList();
+            var nodes = new List<string>();
+            var nameless = inProgress.Where(m => MigrationMatching.RoleOf(m, host, null) != null && !MigrationMatching.NodesNamedFor(m, host).Any())
+                .Select(m => m.Uuid).ToList();
+            string? doubt = nameless.Count == 0 ? null
+                : $"the in-progress migrations {string.Join(", ", nameless)} name {host} without a compute node, so they cannot be matched as Nova matches them (host and node)";
+            if (named.Count == 0) return (nodes, doubt);   // no other migration can match whatever the nodes are
+            if (Connection.ServerMaxVersion < HypervisorPatternVersion)
+                return (await ListNodesOfHostAsync(host, cancellationToken).ConfigureAwait(false), doubt);
+            foreach (var group in named)
+            {
+                var response = await SendAsync(HttpMethod.Get, "os-hypervisors/detail" + Query(("hypervisor_hostname_pattern", group.Key)), null,
+                    cancellationToken, HypervisorVersion, throwOnError: false).ConfigureAwait(false);
+                if (response.StatusCode == 404 && response.Body.IndexOf("No hypervisor matching", StringComparison.Ordinal) >= 0) continue;
+                if (response.StatusCode != 200)
+                {
+                    Log.Verbose($"GET os-hypervisors/detail?hypervisor_hostname_pattern={group.Key} answered {response.StatusCode}; the nodes of {host} are unknown.");
+                    return (null, null);
+                }
+                using var doc = response.Json();
+                var exact = NovaJson.Array(doc.RootElement, "hypervisors")
+                    .Where(h => NovaJson.String(h, "hypervisor_hostname") == group.Key)
+                    .Select(h => h.TryGetProperty("service", out var svc) ? NovaJson.String(svc, "host") : null).ToList();
+                if (exact.Contains(host)) nodes.Add(group.Key);
+                else if (exact.Count == 0)
+                    doubt ??= $"os-hypervisors hides compute node {group.Key} of {host} (a host without a host mapping, i.e. discover_hosts never ran for it, " +
+                              $"is left out there), and the in-progress migration {group.First().Migration.Uuid} names it: Nova's delete reads the cell database and may refuse";
+            }
+            return (nodes, doubt);
         }
 
         /// <summary>
@@ -108,21 +149,20 @@ namespace ComputeServices.Nova
             }
             else all = await ListAsync(new ServiceQuery(service.Host, ServiceBinaries.Compute), cancellationToken).ConfigureAwait(false);
             var same = all.Count(s => s.Host == service.Host && s.Binary == ServiceBinaries.Compute);
-            return same < 2 ? null
-                : $"host {service.Host} has {same} nova-compute services (one per cell): Nova counts only the instances and migrations of this " +
-                  $"record's own cell, and no listing tells which cell an instance is in";
+            return same < 2 ? null : RecordMatching.SameHostInCellsText(service.Host, same);
         }
 
         /// <summary>
-        /// Nothing matched in the listing. Only Nova's own "not found" is ServiceNotFound: while a cell is unreachable the
-        /// service may be there (Nova itself answers 500 to a lookup by id then, and below 2.69 leaves the cell's computes
-        /// out of the listing), so that is CellUnreachable, naming the microversion that shows the partial records.
+        /// Nothing matched in the listing. While a cell is unreachable an id may be there (Nova itself answers 500 to a lookup
+        /// by id then), and a host Nova lists as UNKNOWN at 2.69 is there (below 2.69 Nova leaves it out): both are
+        /// CellUnreachable, naming the microversion that shows the partial records. Otherwise ServiceNotFound.
         /// </summary>
         private async Task<ComputeServiceException> NotFoundOrCellUnreachableAsync(ServiceRef reference, string notFound, CancellationToken cancellationToken)
         {
             var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
-            if (unreachable.Count == 0) return NotFound(reference, notFound);
             var inIt = !reference.IsById && unreachable.Contains(reference.Host!);
+            // A host name is listed whole by Nova (as UNKNOWN records from 2.69 on): one not among them is not there.
+            if (unreachable.Count == 0 || (!reference.IsById && !inIt)) return NotFound(reference, notFound);
             var message = inIt
                 ? $"Host {reference.Host} is in a cell Nova cannot reach ({DescribeUnreachable(unreachable)}): below microversion " +
                   $"{DownCellRecordsVersion} Nova leaves its services out of the listing, from {DownCellRecordsVersion} on it shows them with status UNKNOWN and no id."

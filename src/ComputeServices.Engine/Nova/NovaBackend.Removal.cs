@@ -32,22 +32,32 @@ namespace ComputeServices.Nova
             CountRemovalCheck();
             var instances = (await InstancesForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
-            var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
+
             var hostMigrations = (await MigrationsForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status)).ToList();
+            // One host: ask os-hypervisors only for the nodes its migrations name (a full listing of a large cloud takes
+            // minutes); many hosts: one full listing per backend.
+            var bulk = UseBulkListings();
+            var (nodes, nodeDoubt) = bulk
+                ? (await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false), (string?)null)
+                : await NamedNodesOfHostAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
             string? undetermined = null;
+            if (!UsesUuids)
+            {
+                var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
+                if (unreachable.Count > 0)
+                    undetermined = $"{DescribeUnreachable(unreachable)}: below microversion 2.53 Nova looks the integer id up in every cell and answers 500 " +
+                                   "(connect at 2.53 or later, or wait until the cell is back)";
+            }
             if (nodes == null)
             {
                 // os-hypervisors failed (a cell is unreachable): Nova matches host and node, so host alone proves nothing.
-                var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
                 var byHost = hostMigrations.Where(m => MigrationMatching.RoleOf(m, service.Host, null) != null).ToList();
-                if (!UsesUuids && unreachable.Count > 0)
-                    undetermined = $"{DescribeUnreachable(unreachable)}: below microversion 2.53 Nova looks the integer id up in every cell and answers 500 " +
-                                   "(connect at 2.53 or later, or wait until the cell is back)";
-                else if (byHost.Count > 0)
-                    undetermined = $"{DescribeUnreachable(unreachable)}, so no client can list the compute nodes of {service.Host}: Nova matches " +
-                                   $"migrations by host and node, and may refuse because of {string.Join(", ", byHost.Select(m => m.Uuid))}";
+                if (byHost.Count > 0)
+                    undetermined ??= $"{DescribeUnreachable(await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false))}, so no client can " +
+                                     $"list the compute nodes of {service.Host}: Nova matches migrations by host and node, and may refuse because of " +
+                                     string.Join(", ", byHost.Select(m => m.Uuid));
             }
             else
             {
@@ -56,8 +66,9 @@ namespace ComputeServices.Nova
                     var role = nodes.Count == 0 ? null : MigrationMatching.RoleOf(m, service.Host, nodes);
                     if (role != null) migrations.Add(MigrationMatching.Summarize(m, role));
                 }
-                if (nodes.Count == 0)
-                    undetermined = await HiddenNodeReasonAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
+                if (bulk && nodes.Count == 0)
+                    nodeDoubt = await HiddenNodeReasonAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
+                undetermined ??= nodeDoubt;
             }
             // Nova counts only the instances and migrations of the service's own cell, which no listing shows.
             var twin = instances.Count + hostMigrations.Count > 0

@@ -58,6 +58,11 @@ namespace ComputeServices.Commands
             if (Owner != null && !TakeOver)
             {
                 var current = _current.Current(service, () => Run(token => BackendOf(service).ListAsync(new ServiceQuery(binary: ServiceBinaries.Compute), token)));
+                if (current == null)
+                {
+                    WriteWarning($"Skipped {service}: {Rules.RecordMatching.AmbiguousText(service)}. Connect at microversion 2.53 or later to act on it by its UUID.");
+                    return false;
+                }
                 if (current.Status == ServiceStatus.Disabled && !DisabledReasonFormat.IsOwnedBy(current.DisabledReason, Owner))
                 {
                     WriteWarning($"Skipped {current}: it is disabled by {DisabledReasonFormat.DescribeHolder(current)}, not by '{Owner}'. Use -TakeOver to take the disable over.");

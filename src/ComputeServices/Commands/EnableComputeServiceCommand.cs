@@ -35,6 +35,11 @@ namespace ComputeServices.Commands
             if (IfOwner != null)
             {
                 var current = _current.Current(service, () => Run(token => BackendOf(service).ListAsync(new ServiceQuery(binary: ServiceBinaries.Compute), token)));
+                if (current == null)
+                {
+                    WriteWarning($"Skipped {service}: {Rules.RecordMatching.AmbiguousText(service)}. Connect at microversion 2.53 or later to act on it by its UUID.");
+                    return false;
+                }
                 if (current.Status == ServiceStatus.Enabled)
                 {
                     WriteVerbose($"Skipped {current}: it is already enabled.");

@@ -30,7 +30,17 @@ namespace ComputeServices.Tests.Nova
 
         private static void Hypervisors(FakeNova nova, string firstPageHost, string secondPageHost, string secondPageNode)
         {
-            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("marker"), _ => FakeNova.Json(200,
+            // By name (one host's pre-flight): Nova's LIKE %pattern% over both nodes, or its 404.
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && r.Uri.Query.Contains("hypervisor_hostname_pattern="), r =>
+            {
+                var pattern = System.Uri.UnescapeDataString(r.Uri.Query.Split("hypervisor_hostname_pattern=")[1].Split('&')[0]);
+                var found = new[] { ("other-node", firstPageHost, "1"), (secondPageNode, secondPageHost, "2") }.Where(n => n.Item1.Contains(pattern)).ToList();
+                return found.Count == 0
+                    ? FakeNova.Fault(404, "itemNotFound", $"No hypervisor matching '{pattern}' could be found.")
+                    : FakeNova.Json(200, "{\"hypervisors\": [" + string.Join(",", found.Select(n =>
+                        "{\"id\": \"aaaaaaaa-0000-4000-8000-00000000000" + n.Item3 + "\", \"hypervisor_hostname\": \"" + n.Item1 + "\", \"service\": {\"host\": \"" + n.Item2 + "\"}}")) + "]}");
+            });
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("marker") && !r.Uri.Query.Contains("pattern"), _ => FakeNova.Json(200,
                 "{\"hypervisors\": [{\"id\": \"aaaaaaaa-0000-4000-8000-000000000001\", \"hypervisor_hostname\": \"other-node\", \"service\": {\"host\": \"" + firstPageHost + "\"}}]," +
                 " \"hypervisors_links\": [{\"rel\": \"next\", \"href\": \"http://nova.test:8774/v2.1/os-hypervisors/detail?limit=1&marker=aaaaaaaa-0000-4000-8000-000000000001\"}]}"));
             nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"), _ => FakeNova.Json(200,
@@ -68,8 +78,15 @@ namespace ComputeServices.Tests.Nova
             var check = await backend.TestRemovalAsync(s, None);
 
             Assert.Equal(new[] { "m-this-node:destination" }, check.Migrations.Select(m => m.Id + ":" + m.Role));
-            Assert.DoesNotContain(check.Warnings, w => w.Contains("matched by host alone"));
+            Assert.DoesNotContain(check.Warnings, w => w.StartsWith("Also: ", System.StringComparison.Ordinal));
+            // One host: only the nodes its migrations name are asked for (a full listing of a large cloud takes minutes).
+            Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail?hypervisor_hostname_pattern=h1.node-b");
+            Assert.DoesNotContain(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail");
+            // Many hosts: the full listing, every page, and the marker past the last short page.
+            await backend.TestRemovalAsync(s, None);
+            Assert.Equal(new[] { "m-this-node:destination" }, (await backend.TestRemovalAsync(s, None)).Migrations.Select(m => m.Id + ":" + m.Role));
             Assert.Contains(nova.ComputeRequests, r => r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"));
+            Assert.Contains(nova.ComputeRequests, r => r.Uri.Query == "?marker=aaaaaaaa-0000-4000-8000-000000000002");
             // 2.88+ would make Nova ask every compute for its uptime over RPC.
             Assert.All(nova.ComputeRequests.Where(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"),
                 r => Assert.Equal("compute 2.87", r.Header("OpenStack-API-Version")));
@@ -90,11 +107,12 @@ namespace ComputeServices.Tests.Nova
             // soft-deleted instance does) and nothing is in doubt.
             Assert.Equal(RemovalVerdict.Blocked, check.Verdict);
             Assert.DoesNotContain(check.Warnings, w => w.StartsWith("Also: ", System.StringComparison.Ordinal));
-            Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors?hypervisor_hostname_pattern=h1.node-a");
+            Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail?hypervisor_hostname_pattern=h1.node-a");
 
             await backend.TestRemovalAsync(s, None);
-            // Two pages and the marker after the last (a short page proves nothing), read once.
-            Assert.Equal(3, nova.ComputeRequests.Count(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"));
+            await backend.TestRemovalAsync(s, None);
+            // The bulk checks: two pages and the marker after the last (a short page proves nothing), read once.
+            Assert.Equal(3, nova.ComputeRequests.Count(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("pattern")));
         }
 
         [Fact]
