@@ -150,7 +150,10 @@ namespace ComputeServices.Nova
             var migrations = document.Migrations;
             try
             {
-                return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
+                // Shared with the pre-flight of this backend: at 1,000 nodes a listing takes minutes.
+                Task<List<ComputeNodeRecord>> all;
+                lock (_hypervisorsLock) all = _hypervisors ??= ListHypervisorsAsync(cancellationToken);
+                return (await all.ConfigureAwait(false)).Select(n => n.Copy()).ToList();
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound || ex.StatusCode == 404)
             {

@@ -35,9 +35,13 @@ namespace ComputeServices.Nova
 
             var hostMigrations = (await MigrationsForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status)).ToList();
-            // os-hypervisors is asked only for the nodes the host's migrations name, by name: exact whatever the paging, and
-            // cheap (a full listing of a cloud with 1,000 nodes takes 20-40 s a page, Nova looking up each node's service).
-            var (nodes, nodeDoubt) = await NamedNodesOfHostAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
+            // One host: os-hypervisors is asked only for the nodes its migrations name, by name (a full listing of a cloud
+            // with 1,000 nodes takes 20-40 s a page, Nova looking up each node's service). Many hosts: one full listing per
+            // backend, every page, so that the cost stays a fixed number of listings.
+            var bulk = UseBulkListings();
+            var (nodes, nodeDoubt) = bulk
+                ? (await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false), (string?)null)
+                : await NamedNodesOfHostAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
             var migrations = new List<MigrationSummary>();
             string? undetermined = null;
             if (!UsesUuids)
@@ -63,6 +67,8 @@ namespace ComputeServices.Nova
                     var role = nodes.Count == 0 ? null : MigrationMatching.RoleOf(m, service.Host, nodes);
                     if (role != null) migrations.Add(MigrationMatching.Summarize(m, role));
                 }
+                if (bulk && nodes.Count == 0)
+                    nodeDoubt = await HiddenNodeReasonAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
                 undetermined ??= nodeDoubt;
             }
             // Nova counts only the instances and migrations of the service's own cell, which no listing shows.
