@@ -249,9 +249,11 @@ function Invoke-Soak {
 try {
     while ((Get-Date) -lt `$until) {
         `$seed = Get-Random -Minimum 1000 -Maximum 1000000000
-        `$r = Invoke-DiffSequence -Seed `$seed -Length 25
+        # Every third seed plays on the multi-cell world at scale (tests/sandbox/cells.py): paging, cells, hidden nodes.
+        `$world = if (`$seed % 3 -eq 0) { 'cells' } else { 'lab' }
+        `$r = Invoke-DiffSequence -Seed `$seed -Length 25 -World `$world
         `$sequences++; `$steps += `$r.Steps
-        if (`$r.Agreed) { `$agreed++; `$agreedSteps += `$r.Steps; Write-Host "seed `${seed}: `$(`$r.Steps) steps agreed" }
+        if (`$r.Agreed) { `$agreed++; `$agreedSteps += `$r.Steps; Write-Host "seed `${seed} (`$world): `$(`$r.Steps) steps agreed" }
         else { `$agreedSteps += `$r.Steps - 1; `$failed += `$seed; Write-Host `$r.Report }
     }
 }

@@ -60,7 +60,7 @@ Describe 'Randomized: the exported inventory answers as Nova does' -Skip:$skipRe
             Invoke-DiffSandbox restore | Out-Null
             Export-ComputeServiceInventory -Cloud sandbox-admin -Path $inventory -WarningAction SilentlyContinue | Out-Null
             $script = { param($b) Test-ComputeServiceRemoval @b -Id 11 }
-            (Invoke-DiffSide Local $script $inventory).Outcome | Should -Be 'check nova-compute@compute-free-02 CanRemove=True'
+            (Invoke-DiffSide Local $script $inventory).Outcome | Should -Be 'check nova-compute@compute-free-02 Verdict=Removable CanRemove=True'
             (Invoke-DiffSide Remote $script $inventory).Outcome | Should -Be 'error InvalidServiceId/InvalidArgument'
         }
         finally { Remove-Item $inventory, "$inventory.lock" -ErrorAction SilentlyContinue }

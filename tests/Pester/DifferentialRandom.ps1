@@ -7,12 +7,19 @@
 # Deliberate differences stay out of the random targets and are tested on their own: legacy integer ids (the
 # inventory takes them at every microversion, Nova only below 2.53) and the computes of an unreachable cell (not
 # exported). The down cell is switched off while the suite runs: with a cell down, os-hypervisors fails in Nova 26, and
-# the remote pre-flight cannot see compute nodes (it then matches migrations by host alone and says so in Warnings).
+# the remote pre-flight cannot see compute nodes (its verdict is then Undetermined where that matters).
+#
+# Two worlds: 'lab' (the seeded sandbox) and 'cells' (tests/sandbox/cells.py on top of it: 1,046 more nodes and 1,042
+# migrations, so os-hypervisors and os-migrations page past short pages; a host without host mapping; a compute host
+# name in two cells, the down cell's ids repeating cell1's). A pre-flight agrees with Nova's answer to the delete when it
+# predicts it, or says Undetermined (with its reason).
 
 $script:DiffSandboxDir = if ($env:NOVA_SANDBOX_DIR) { $env:NOVA_SANDBOX_DIR } else { '/tmp/nova-sandbox' }
 $script:DiffSandboxHome = if ($env:NOVA_SANDBOX_HOME) { $env:NOVA_SANDBOX_HOME } else { Join-Path $PSScriptRoot '../../../shared/nova-sandbox' }
 $script:DiffSnapshot = Join-Path $PSScriptRoot '../sandbox/snapshot.py'
 $script:DiffCloud = 'sandbox-admin'
+$script:DiffCells = Join-Path $PSScriptRoot '../sandbox/cells.py'
+$script:DiffServicesOf = @{}
 
 function Invoke-DiffSandbox([string] $Action) {
     switch ($Action) {
@@ -61,7 +68,7 @@ function Invoke-DiffSide([string] $Side, [scriptblock] $Step, [string] $Inventor
         ForEach-Object { '{0}/{1}' -f ($_.FullyQualifiedErrorId -split ',')[0], $_.CategoryInfo.Category })
     $objects = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
     $lines = @($objects | ForEach-Object {
-            if ($_ -is [ComputeServices.RemovalCheck]) { "check $($_.Binary)@$($_.Host) CanRemove=$($_.CanRemove)" }
+            if ($_ -is [ComputeServices.RemovalCheck]) { "check $($_.Binary)@$($_.Host) Verdict=$($_.Verdict) CanRemove=$($_.CanRemove)" }
             elseif ($_ -is [ComputeServices.ComputeService]) { ConvertTo-DiffLine $_ }
             else { "$_" } })
     [pscustomobject]@{
@@ -126,8 +133,17 @@ function New-DiffSequence([int] $Seed, [int] $Length, [object[]] $Services) {
 }
 
 # Plays steps on both sides from the snapshot; returns the index of the first step that differs (-1: none) and why.
-function Invoke-DiffSteps([object[]] $Steps, [string] $Inventory) {
+# Puts the sandbox back to the snapshot, and for the 'cells' world adds tests/sandbox/cells.py's records (~2 s).
+function Reset-DiffWorld([string] $World) {
     Invoke-DiffSandbox restore | Out-Null
+    if ($World -eq 'cells') {
+        $out = & /usr/bin/python3 $DiffCells $DiffSandboxDir 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "cells.py failed: $out" }
+    }
+}
+
+function Invoke-DiffSteps([object[]] $Steps, [string] $Inventory, [string] $World = 'lab') {
+    Reset-DiffWorld $World
     Remove-Item $Inventory, "$Inventory.lock" -ErrorAction SilentlyContinue
     Export-ComputeServiceInventory -Cloud $DiffCloud -Path $Inventory -WarningAction SilentlyContinue | Out-Null
     for ($i = 0; $i -lt $Steps.Count; $i++) {
@@ -147,8 +163,11 @@ function Invoke-DiffSteps([object[]] $Steps, [string] $Inventory) {
             $blocked = @($remote.Errors | Where-Object { $_ -match '^(ServiceHostingInstances|ServiceHasInProgressMigrations)/' })
             foreach ($side in 'Local', 'Remote') {
                 $p = $pre[$side]
-                $predicted = if ($remote.Errors.Count -eq 0) { @($p.Checks).Count -eq 1 -and -not ($p.Checks | Where-Object { -not $_.CanRemove }) -and $p.Errors.Count -eq 0 }
-                elseif ($blocked.Count -gt 0) { @($p.Checks | Where-Object { -not $_.CanRemove }).Count -gt 0 }
+                # Undetermined (with a reason) agrees with any answer: the pre-flight says it cannot know.
+                $undetermined = @($p.Checks | Where-Object { "$($_.Verdict)" -eq 'Undetermined' -and $_.Reason }).Count -gt 0
+                $predicted = if ($undetermined) { $true }
+                elseif ($remote.Errors.Count -eq 0) { @($p.Checks).Count -eq 1 -and -not ($p.Checks | Where-Object { -not $_.CanRemove }) -and $p.Errors.Count -eq 0 }
+                elseif ($blocked.Count -gt 0) { @($p.Checks | Where-Object { "$($_.Verdict)" -eq 'Blocked' }).Count -gt 0 }
                 else { ($p.Errors -join ';') -eq ($remote.Errors -join ';') }
                 if (-not $predicted) {
                     $answer = if ($remote.Errors.Count -eq 0) { 'deleted' } else { $remote.Errors -join ';' }
@@ -169,15 +188,18 @@ function Invoke-DiffSteps([object[]] $Steps, [string] $Inventory) {
 }
 
 # Runs one seeded sequence; on a difference, shrinks it to a minimal failing prefix (dropping earlier steps one at a time).
-function Invoke-DiffSequence([int] $Seed, [int] $Length = 25, [int] $MaxShrinkRuns = 12) {
+function Invoke-DiffSequence([int] $Seed, [int] $Length = 25, [int] $MaxShrinkRuns = 12, [ValidateSet('lab', 'cells')] [string] $World = 'lab') {
     $inventory = Join-Path ([IO.Path]::GetTempPath()) "cs-diffrandom-$PID.json"
     try {
-        if (-not $script:DiffServices) {
-            Invoke-DiffSandbox restore | Out-Null
-            $script:DiffServices = @(Get-ComputeService -Cloud $DiffCloud | Where-Object Status -ne 'UNKNOWN')
+        if (-not $script:DiffServicesOf[$World]) {
+            Reset-DiffWorld $World
+            $all = @(Get-ComputeService -Cloud $DiffCloud | Where-Object Status -ne 'UNKNOWN')
+            # In the cells world the 1,046 scale hosts would crowd out the rest: a few of them, and every other host.
+            $script:DiffServicesOf[$World] = @($all | Where-Object { $_.Host -notlike 'scale-*' -or $_.Host -in 'scale-0001', 'scale-0003', 'scale-0100', 'scale-1046' })
         }
+        $DiffServices = $script:DiffServicesOf[$World]
         $steps = @(New-DiffSequence -Seed $Seed -Length $Length -Services $DiffServices)
-        $result = Invoke-DiffSteps $steps $inventory
+        $result = Invoke-DiffSteps $steps $inventory $World
         if ($result.Index -lt 0) { return [pscustomobject]@{ Seed = $Seed; Agreed = $true; Steps = $steps.Count; Report = $null } }
 
         $prefix = [System.Collections.Generic.List[object]]::new([object[]]$steps[0..([Math]::Min($result.Index, $steps.Count - 1))])
@@ -187,10 +209,10 @@ function Invoke-DiffSequence([int] $Seed, [int] $Length = 25, [int] $MaxShrinkRu
             $candidate = [System.Collections.Generic.List[object]]::new($prefix)
             $candidate.RemoveAt($i)
             $runs++
-            $again = Invoke-DiffSteps $candidate.ToArray() $inventory
+            $again = Invoke-DiffSteps $candidate.ToArray() $inventory $World
             if ($again.Index -ge 0) { $prefix = $candidate; $why = $again.Why }
         }
-        $report = "Seed $Seed differs after $($result.Index + 1) of $($steps.Count) steps. $why`n" +
+        $report = "Seed $Seed ($World world) differs after $($result.Index + 1) of $($steps.Count) steps. $why`n" +
             "Minimal failing prefix ($($prefix.Count) steps; `$b is @{ Cloud = 'sandbox-admin' } or @{ InventoryPath = <export> }):`n" +
             (($prefix | ForEach-Object { "  $($_.Text)" }) -join "`n")
         [pscustomobject]@{ Seed = $Seed; Agreed = $false; Steps = $result.Index + 1; Report = $report }

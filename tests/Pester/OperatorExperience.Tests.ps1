@@ -28,6 +28,14 @@ Describe 'Removal pre-flight' {
         $check.Migrations.Status | Should -Be $status
     }
 
+    It 'shows the verdict and its reason in the default view' {
+        $table = @((Test-ComputeServiceRemoval -HostName compute-busy-01), (Test-ComputeServiceRemoval -HostName compute-free-01)) | Out-String -Width 250
+        $table | Should -Match 'Verdict\s+Reason'
+        $table | Should -Match 'compute-busy-01\s+nova-compute\s+Blocked\s+instance vm-busy1-a'
+        $table | Should -Match 'compute-free-01\s+nova-compute\s+Removable'
+        (Test-ComputeServiceRemoval -HostName compute-busy-01).Verdict | Should -Be 'Blocked'
+    }
+
     It 'clears a free host, but warns that it is still up' {
         $check = Test-ComputeServiceRemoval -HostName compute-free-01
         $check.CanRemove | Should -BeTrue
@@ -40,7 +48,7 @@ Describe 'Removal pre-flight' {
     }
 
     It 'renders a table' {
-        (Get-ComputeService -Binary nova-compute | Test-ComputeServiceRemoval | Format-Table | Out-String -Width 120) | Should -Match 'compute-busy-01\s+nova-compute\s+False\s+vm-busy1-a'
+        (Get-ComputeService -Binary nova-compute | Test-ComputeServiceRemoval | Format-Table | Out-String -Width 120) | Should -Match 'compute-busy-01\s+nova-compute\s+Blocked\s+instance vm-busy1-a'
     }
 
     It 'Remove-ComputeService -WhatIf shows the same blockers as warnings' {

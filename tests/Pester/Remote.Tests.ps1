@@ -182,9 +182,10 @@ Describe 'The removal pre-flight in bulk' -Skip:$skipRemote {
         $checks = @($records | Where-Object { $_ -is [ComputeServices.RemovalCheck] })
         $requests = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^GET \S+/(servers|os-migrations|os-hypervisors)' })
         $checks.Count | Should -Be $computes.Count
-        # The first service host by host (servers, soft-deleted servers, migrations, hypervisors), then one listing of
-        # each for all the others: not one set per service.
-        $requests.Count | Should -BeLessOrEqual 8
+        # The first service host by host (servers, soft-deleted servers, migrations, the nodes its migrations name), then
+        # one listing of each for all the others: not one set per service. os-migrations and os-hypervisors each cost one
+        # more page: Nova's pages can be short without a next link, so paging goes on by marker until a page is empty.
+        $requests.Count | Should -BeLessOrEqual 11
         foreach ($one in $computes) {
             $alone = $one | Test-ComputeServiceRemoval -Cloud sandbox-admin
             ($checks | Where-Object { $_.Service.Host -eq $one.Host }).CanRemove | Should -Be $alone.CanRemove -Because $one.Host

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Save and restore the Nova sandbox's data, so a test sequence can start again from the seeded state.
 
-    snapshot.py save    SANDBOX_DIR     # after start.sh (+ seed): copies the API, cell1 and placement databases
-    snapshot.py restore SANDBOX_DIR     # puts every service, status, reason, forced_down, compute node, host
+    snapshot.py save    SANDBOX_DIR [NAME]   # after start.sh (+ seed): copies the API, cell1 and placement databases
+    snapshot.py restore SANDBOX_DIR [NAME]   # puts every service, status, reason, forced_down, compute node, host
                                         # mapping, aggregate membership and resource provider back as saved
+
+NAME (default test-snapshot) keeps independent snapshots apart (one test suite's saved state is not another's).
 
 SQLite's online backup API writes into the live database files under SQLite's own locks, so the running nova-api
 and placement processes need no restart (their SQLite connections see the restored pages on the next query). Nova
@@ -30,11 +32,11 @@ def copy(source, target):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ('save', 'restore'):
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ('save', 'restore'):
         sys.exit(__doc__)
     action, sandbox_dir = sys.argv[1], sys.argv[2]
     live = os.path.join(sandbox_dir, 'db')
-    saved = os.path.join(sandbox_dir, 'test-snapshot')
+    saved = os.path.join(sandbox_dir, sys.argv[3] if len(sys.argv) == 4 else 'test-snapshot')
     os.makedirs(saved, exist_ok=True)
     names = list(DATABASES)
     for name in OPTIONAL:

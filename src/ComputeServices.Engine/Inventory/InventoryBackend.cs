@@ -144,12 +144,18 @@ namespace ComputeServices.Inventory
             var migrations = new List<MigrationSummary>();
             foreach (var m in index.InProgressMigrations)
             {
-                var isSource = string.Equals(m.SourceCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.SourceNode ?? "");
-                var isDestination = string.Equals(m.DestCompute, record.Host, StringComparison.Ordinal) && nodes.Contains(m.DestNode ?? "");
-                if (isSource || isDestination)
-                    migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "",
-                        isSource ? "source" : "destination"));
+                var role = Rules.MigrationMatching.RoleOf(m, record.Host, nodes);
+                if (role != null) migrations.Add(Rules.MigrationMatching.Summarize(m, role));
             }
+            var sameHost = document.Services.Count(s => s.Binary == ServiceBinaries.Compute && string.Equals(s.Host, record.Host, StringComparison.Ordinal));
+            if (sameHost > 1 && instances.Count + migrations.Count > 0)
+                return new RemovalCheck(rendered, instances, migrations, undeterminedBecause: Rules.RecordMatching.SameHostInCellsText(record.Host, sameHost),
+                    blockersMayNotCount: true);
+            // A snapshot taken while os-hypervisors failed only assumes the host's nodes: what they match proves nothing.
+            if (migrations.Count > 0 && document.Snapshot?.HostsWithAssumedNodes.Contains(record.Host) == true)
+                return new RemovalCheck(rendered, instances, Array.Empty<MigrationSummary>(), undeterminedBecause:
+                    $"this snapshot could not list the compute nodes of {record.Host} (os-hypervisors failed, or hides them), so they are assumed: " +
+                    $"Nova matches migrations by host and node, and may refuse because of {string.Join(", ", migrations.Select(m => m.Id))}");
             return new RemovalCheck(rendered, instances, migrations);
         }
 
@@ -180,10 +186,19 @@ namespace ComputeServices.Inventory
         private static ServiceRecord Find(InventoryDocument document, ServiceRef reference)
         {
             if (reference.IsById) return FindById(document, reference.Id!, update: !reference.ForDelete);
-            var record = document.Services.FirstOrDefault(s =>
+            var matches = document.Services.Where(s =>
                 !ServiceRules.HiddenBinaries.Contains(s.Binary)
                 && string.Equals(s.Host, reference.Host, StringComparison.Ordinal)
-                && string.Equals(s.Binary, reference.Binary, StringComparison.Ordinal));
+                && string.Equals(s.Binary, reference.Binary, StringComparison.Ordinal)).Take(2).ToList();
+            // The host name in two cells: as the Nova backend, never a guess.
+            if (matches.Count > 1)
+                throw new ComputeServiceException(ErrorIds.AmbiguousService, FailureKind.InvalidArgument,
+                    $"Multiple compute services found for host \"{reference.Host}\" and binary \"{reference.Binary}\". Unable to proceed.")
+                {
+                    Target = reference,
+                    RecommendedAction = "Identify the service by its UUID: " + string.Join(", ", matches.Select(m => m.Uuid)) + ".",
+                };
+            var record = matches.FirstOrDefault();
             if (record != null) return record;
             throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound,
                 $"Could not find binary {reference.Binary} on host {reference.Host}.")
@@ -205,7 +220,16 @@ namespace ComputeServices.Inventory
             if (Guid.TryParse(id, out var uuid))
                 record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) ? byUuid : null;
             else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
+            {
+                // Exported from cells that each numbered their services: Nova refuses such an id (400), so no guess here.
+                if (document.Snapshot?.RepeatedLegacyIds.Contains(legacy) == true)
+                    throw new ComputeServiceException(ErrorIds.AmbiguousService, FailureKind.InvalidArgument, $"Service id {id} refers to multiple services.")
+                    {
+                        Target = id,
+                        RecommendedAction = "In the cloud this inventory was exported from, two cells both have this integer id: identify the service by its UUID, or by -HostName and -Binary.",
+                    };
                 record = DocumentIndex.Of(document).ByLegacyId.TryGetValue(legacy, out var byId) ? byId : null;
+            }
             else
                 throw new ComputeServiceException(ErrorIds.InvalidServiceId, FailureKind.InvalidArgument,
                     $"Invalid service id '{id}': expected a UUID or an integer id.")

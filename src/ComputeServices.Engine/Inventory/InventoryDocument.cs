@@ -20,6 +20,8 @@ namespace ComputeServices.Inventory
         [JsonPropertyName("instances")] public List<InstanceRecord> Instances { get; set; } = new List<InstanceRecord>();
         [JsonPropertyName("migrations")] public List<MigrationRecord> Migrations { get; set; } = new List<MigrationRecord>();
         [JsonPropertyName("aggregates")] public List<AggregateRecord> Aggregates { get; set; } = new List<AggregateRecord>();
+        /// <summary>Set by Export-ComputeServiceInventory when the cloud could not be read whole (a cell unreachable) or its cells repeat integer ids.</summary>
+        [JsonPropertyName("snapshot"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SnapshotRecord? Snapshot { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
         /// <summary>A deep copy: changing it, or any record in it, leaves this document as it was.</summary>
@@ -32,6 +34,32 @@ namespace ComputeServices.Inventory
             copy.Instances = Instances.ConvertAll(i => i.Copy());
             copy.Migrations = Migrations.ConvertAll(m => m.Copy());
             copy.Aggregates = Aggregates.ConvertAll(a => a.Copy());
+            copy.Snapshot = Snapshot?.Copy();
+            copy.Extra = RecordCopy.Of(Extra);
+            return copy;
+        }
+    }
+
+    /// <summary>How an exported inventory was taken, when the cloud could not be read whole or its cells repeat ids.</summary>
+    public sealed class SnapshotRecord
+    {
+        [JsonPropertyName("taken_at")] public DateTime? TakenAt { get; set; }
+        /// <summary>A cell was unreachable: its computes are missing (Nova shows them without an id).</summary>
+        [JsonPropertyName("cell_unreachable")] public bool CellUnreachable { get; set; }
+        /// <summary>The computes Nova listed with status UNKNOWN (the unreachable cell's), not in this file.</summary>
+        [JsonPropertyName("unreachable_hosts")] public List<string> UnreachableHosts { get; set; } = new List<string>();
+        /// <summary>Hosts whose compute nodes os-hypervisors could not list: their nodes here are assumed (one named after the host, and those migrations name).</summary>
+        [JsonPropertyName("hosts_with_assumed_nodes")] public List<string> HostsWithAssumedNodes { get; set; } = new List<string>();
+        /// <summary>Integer ids that two cells both use (Nova answers 400 "refers to multiple services" to them); the file renumbers one.</summary>
+        [JsonPropertyName("repeated_legacy_ids")] public List<long> RepeatedLegacyIds { get; set; } = new List<long>();
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+        public SnapshotRecord Copy()
+        {
+            var copy = (SnapshotRecord)MemberwiseClone();
+            copy.UnreachableHosts = new List<string>(UnreachableHosts);
+            copy.HostsWithAssumedNodes = new List<string>(HostsWithAssumedNodes);
+            copy.RepeatedLegacyIds = new List<long>(RepeatedLegacyIds);
             copy.Extra = RecordCopy.Of(Extra);
             return copy;
         }

@@ -32,7 +32,8 @@ namespace ComputeServices.Inventory
                 // Compared as values: the same uuid spelled two ways would otherwise let a lookup hit the wrong service.
                 if (!uuids.Add(uuid)) throw InventoryFile.Corrupt(path, $"{at}.uuid '{s.Uuid}' is used by more than one service.");
                 if (!ids.Add(s.Id)) throw InventoryFile.Corrupt(path, $"{at}.id {s.Id.ToString(CultureInfo.InvariantCulture)} is used by more than one service.");
-                if (!hostBinaries.Add(s.Binary + "@" + s.Host)) throw InventoryFile.Corrupt(path, $"{at}: host '{s.Host}' has more than one '{s.Binary}' service.");
+                // A compute host name can be in two cells (exported from a multi-cell cloud); any other service is one per host.
+                if (!hostBinaries.Add(s.Binary + "@" + s.Host) && s.Binary != ServiceBinaries.Compute) throw InventoryFile.Corrupt(path, $"{at}: host '{s.Host}' has more than one '{s.Binary}' service.");
                 if (s.DisabledReason != null && Rules.ServiceRules.CharacterCount(s.DisabledReason) > Rules.ServiceRules.MaxReasonLength)
                     throw InventoryFile.Corrupt(path, $"{at}.disabled_reason is longer than {Rules.ServiceRules.MaxReasonLength} characters.");
             }

@@ -56,6 +56,24 @@ namespace ComputeServices.Nova
             lock (_bulkLock) _removalChecks++;
         }
 
+        /// <summary>
+        /// Nova's 409 "hosting instances" names none: name them as the inventory does (the listing is what the pre-flight
+        /// reads). A failing listing leaves Nova's refusal as it is.
+        /// </summary>
+        private async Task NameBlockingInstancesAsync(ComputeServiceException refused, ComputeService service, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var instances = (await ListBlockingInstancesAsync(service.Host, cancellationToken).ConfigureAwait(false))
+                    .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
+                if (instances.Count > 0) refused.RecommendedAction = Rules.ServiceRules.HostingInstances(service, instances).RecommendedAction;
+            }
+            catch (ComputeServiceException ex)
+            {
+                Log.Verbose($"Listing the instances on {service.Host} to name them failed ({ex.Message}).");
+            }
+        }
+
         private async Task<ILookup<string, InstanceRecord>> ListAllBlockingInstancesAsync(CancellationToken cancellationToken)
         {
             var all = await ListBlockingInstancesAsync(null, cancellationToken).ConfigureAwait(false);

@@ -28,9 +28,20 @@ namespace ComputeServices.Nova
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var now = Connection.UtcNow();
             var services = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
-            var legacy = UsesUuids ? await ListLegacyIdsAsync(cancellationToken).ConfigureAwait(false) : null;
+            var repeated = new List<long>();
+            var legacy = UsesUuids ? await ListLegacyIdsAsync(repeated, cancellationToken).ConfigureAwait(false) : null;
+            if (!UsesUuids)
+                repeated.AddRange(services.Where(s => NovaJson.IsInteger(s.Id)).GroupBy(s => long.Parse(s.Id!, System.Globalization.CultureInfo.InvariantCulture))
+                    .Where(g => g.Count() > 1).Select(g => g.Key));
 
             var document = new InventoryDocument();
+            var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
+            unreachable = unreachable.Union(services.Where(s => s.IsDownCell).Select(s => s.Host), StringComparer.Ordinal).ToList();
+            if (unreachable.Count > 0 || repeated.Count > 0)
+                document.Snapshot = new SnapshotRecord
+                {
+                    TakenAt = now, CellUnreachable = unreachable.Count > 0, UnreachableHosts = unreachable, RepeatedLegacyIds = repeated.Distinct().OrderBy(i => i).ToList(),
+                };
             document.Settings.ServiceDownTime = FrozenServiceDownTime;
             var usedIds = new HashSet<long>(legacy?.Values ?? Enumerable.Empty<long>());
             long nextId = usedIds.Count == 0 ? 1 : usedIds.Max() + 1;
@@ -73,7 +84,14 @@ namespace ComputeServices.Nova
             document.Aggregates.AddRange(await ListAggregatesAsync(cancellationToken).ConfigureAwait(false));
             document.Migrations.AddRange((await ListMigrationsAsync(null, cancellationToken).ConfigureAwait(false))
                 .Where(m => ServiceRules.IsInProgress(m.Status) || (m.Status == "done" && m.MigrationType == "evacuation")));
-            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document.Migrations, cancellationToken).ConfigureAwait(false));
+            document.ComputeNodes.AddRange(await ListComputeNodesAsync(computeHosts, document, now, cancellationToken).ConfigureAwait(false));
+            await MarkHiddenNodesAsync(computeHosts, document, now, cancellationToken).ConfigureAwait(false);
+            if (document.Snapshot?.CellUnreachable == true)
+                Log.Warning($"This snapshot was taken with a cell unreachable: {DescribeUnreachable(document.Snapshot.UnreachableHosts)}. " +
+                            "Its computes are not in it; the file's 'snapshot' section says so.");
+            if (document.Snapshot?.HostsWithAssumedNodes.Count > 0)
+                Log.Warning($"The compute nodes of {document.Snapshot.HostsWithAssumedNodes.Count} hosts could not be listed (os-hypervisors failed, or hides " +
+                            "them) and are assumed; the pre-flight on this file says Undetermined where they would decide (the 'snapshot' section lists the hosts).");
             document.Instances.AddRange(await ListAllInstancesAsync(computeHosts, cancellationToken).ConfigureAwait(false));
             return document;
         }
@@ -87,14 +105,19 @@ namespace ComputeServices.Nova
         }
 
         /// <summary>Below 2.53 Nova shows the integer ids; matched to the uuids by host and binary.</summary>
-        private async Task<Dictionary<string, long>> ListLegacyIdsAsync(CancellationToken cancellationToken)
+        private async Task<Dictionary<string, long>> ListLegacyIdsAsync(List<long> repeated, CancellationToken cancellationToken)
         {
             var response = await SendAsync(HttpMethod.Get, "os-services", null, cancellationToken, new Microversion(2, 52))
                 .ConfigureAwait(false);
             using var doc = response.Json();
             var result = new Dictionary<string, long>(StringComparer.Ordinal);
+            var seen = new HashSet<long>();
             foreach (var s in NovaJson.Services(doc.RootElement, Description))
-                if (long.TryParse(s.Id, out var id)) result[Key(s.Host, s.Binary)] = id;
+            {
+                if (!long.TryParse(s.Id, out var id)) continue;
+                result[Key(s.Host, s.Binary)] = id;
+                if (!seen.Add(id)) repeated.Add(id);
+            }
             return result;
         }
 
@@ -121,18 +144,24 @@ namespace ComputeServices.Nova
         /// named after it, plus every node a kept migration names on a compute host: the snapshot then blocks a delete
         /// as the remote pre-flight does without nodes (host alone), never less than Nova would.
         /// </summary>
-        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, List<MigrationRecord> migrations,
+        private async Task<List<ComputeNodeRecord>> ListComputeNodesAsync(List<string> computeHosts, InventoryDocument document, DateTime now,
             CancellationToken cancellationToken)
         {
+            var migrations = document.Migrations;
             try
             {
-                return await ListHypervisorsAsync(cancellationToken).ConfigureAwait(false);
+                // Shared with the pre-flight of this backend: at 1,000 nodes a listing takes minutes.
+                Task<List<ComputeNodeRecord>> all;
+                lock (_hypervisorsLock) all = _hypervisors ??= ListHypervisorsAsync(cancellationToken);
+                return (await all.ConfigureAwait(false)).Select(n => n.Copy()).ToList();
             }
             catch (ComputeServiceException ex) when (ex.Kind == FailureKind.ServerError || ex.Kind == FailureKind.NotFound || ex.StatusCode == 404)
             {
                 Log.Warning($"GET /os-hypervisors/detail failed ({ex.Message}); assuming one compute node per compute host, " +
                                        "named after the host, and the nodes its migrations name.");
                 var hosts = new HashSet<string>(computeHosts, StringComparer.Ordinal);
+                document.Snapshot ??= new SnapshotRecord { TakenAt = now, CellUnreachable = ex.Kind == FailureKind.ServerError };
+                document.Snapshot.HostsWithAssumedNodes.AddRange(computeHosts.OrderBy(h => h, StringComparer.Ordinal));
                 return computeHosts.Select(h => (Host: h, Node: h))
                     .Concat(migrations.Select(m => (Host: m.SourceCompute ?? "", Node: m.SourceNode ?? "")))
                     .Concat(migrations.Select(m => (Host: m.DestCompute ?? "", Node: m.DestNode ?? "")))
@@ -142,6 +171,29 @@ namespace ComputeServices.Nova
                     {
                         Host = n.Host, HypervisorHostname = n.Node, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + n.Host + "/" + n.Node),
                     }).ToList();
+            }
+        }
+
+        /// <summary>
+        /// A compute host without a listed node whose in-progress migrations name nodes os-hypervisors may hide (a host
+        /// without host mapping): the snapshot gets those nodes, marked as assumed, so its pre-flight says Undetermined as
+        /// the cloud's does, never Removable.
+        /// </summary>
+        private async Task MarkHiddenNodesAsync(List<string> computeHosts, InventoryDocument document, DateTime now, CancellationToken cancellationToken)
+        {
+            var withNodes = new HashSet<string>(document.ComputeNodes.Select(n => n.Host), StringComparer.Ordinal);
+            var inProgress = document.Migrations.Where(m => ServiceRules.IsInProgress(m.Status)).ToList();
+            foreach (var host in computeHosts.Where(h => !withNodes.Contains(h)))
+            {
+                var named = inProgress.Where(m => MigrationMatching.NodesNamedFor(m, host).Any()).ToList();
+                if (named.Count == 0 || await HiddenNodeReasonAsync(host, named, cancellationToken).ConfigureAwait(false) == null) continue;
+                document.Snapshot ??= new SnapshotRecord { TakenAt = now };
+                document.Snapshot.HostsWithAssumedNodes.Add(host);
+                foreach (var node in named.SelectMany(m => MigrationMatching.NodesNamedFor(m, host)).Distinct(StringComparer.Ordinal))
+                    document.ComputeNodes.Add(new ComputeNodeRecord
+                    {
+                        Host = host, HypervisorHostname = node, Uuid = StableUuid.Create(ExportNamespace, "compute_node:" + host + "/" + node),
+                    });
             }
         }
 

@@ -18,7 +18,9 @@ namespace ComputeServices.Nova
         /// <summary>
         /// What would block deleting the service, read from Nova's own APIs as Nova's DELETE checks it: every
         /// non-deleted instance on the host (SOFT_DELETED included), then the in-progress migrations per compute node of
-        /// the host (source host+node or destination host+node), skipped when the host has no compute node.
+        /// the host (source host+node or destination host+node), skipped when the host has no compute node. Where no client
+        /// can tell what Nova would answer (a cell is unreachable, a node os-hypervisors hides, the host name in two cells)
+        /// the verdict is Undetermined with the reason, never Removable.
         /// </summary>
         public async Task<RemovalCheck> TestRemovalAsync(ComputeService service, CancellationToken cancellationToken)
         {
@@ -30,35 +32,53 @@ namespace ComputeServices.Nova
             CountRemovalCheck();
             var instances = (await InstancesForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
                 .Select(i => new InstanceSummary(i.Uuid, i.Name, i.VmState)).ToList();
-            var nodes = await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false);
-            var migrations = new List<MigrationSummary>();
-            if (nodes == null || nodes.Count > 0)
-            {
-                foreach (var m in await MigrationsForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
-                {
-                    var role = RoleOf(m, service.Host, nodes);
-                    if (role != null && ServiceRules.IsInProgress(m.Status))
-                        migrations.Add(new MigrationSummary(m.Uuid, m.Status, m.MigrationType, m.SourceCompute ?? "", m.DestCompute ?? "", role));
-                }
-            }
-            var warnings = nodes == null && migrations.Count > 0
-                ? new[] { $"Nova did not list the compute nodes (os-hypervisors fails while a cell is unreachable), so migrations were matched " +
-                          $"by host alone: Nova, which matches host and node, may still allow deleting {service}." }
-                : Array.Empty<string>();
-            return new RemovalCheck(service, instances, migrations, warnings);
-        }
 
-        /// <summary>
-        /// Nova's migration_get_in_progress_by_host_and_node, for every node of the host: the host and the node must
-        /// both match, as source or as destination. Without the node list (os-hypervisors failed) the host alone decides.
-        /// </summary>
-        internal static string? RoleOf(MigrationRecord m, string host, ICollection<string>? nodes)
-        {
-            bool Matches(string? compute, string? node)
-                => string.Equals(compute, host, StringComparison.Ordinal) && (nodes == null || (node != null && nodes.Contains(node)));
-            if (Matches(m.SourceCompute, m.SourceNode)) return "source";
-            if (Matches(m.DestCompute, m.DestNode)) return "destination";
-            return null;
+            var hostMigrations = (await MigrationsForCheckAsync(service.Host, cancellationToken).ConfigureAwait(false))
+                .Where(m => ServiceRules.IsInProgress(m.Status)).ToList();
+            // One host: os-hypervisors is asked only for the nodes its migrations name, by name (a full listing of a cloud
+            // with 1,000 nodes takes 20-40 s a page, Nova looking up each node's service). Many hosts: one full listing per
+            // backend, every page, so that the cost stays a fixed number of listings.
+            var bulk = UseBulkListings();
+            var (nodes, nodeDoubt) = bulk
+                ? (await ListNodesOfHostAsync(service.Host, cancellationToken).ConfigureAwait(false), (string?)null)
+                : await NamedNodesOfHostAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
+            var migrations = new List<MigrationSummary>();
+            string? undetermined = null;
+            if (!UsesUuids)
+            {
+                var unreachable = await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false);
+                if (unreachable.Count > 0)
+                    undetermined = $"{DescribeUnreachable(unreachable)}: below microversion 2.53 Nova looks the integer id up in every cell and answers 500 " +
+                                   "(connect at 2.53 or later, or wait until the cell is back)";
+            }
+            if (nodes == null)
+            {
+                // os-hypervisors failed (a cell is unreachable): Nova matches host and node, so host alone proves nothing.
+                var byHost = hostMigrations.Where(m => MigrationMatching.RoleOf(m, service.Host, null) != null).ToList();
+                if (byHost.Count > 0)
+                    undetermined ??= $"{DescribeUnreachable(await UnreachableCellHostsAsync(cancellationToken).ConfigureAwait(false))}, so no client can " +
+                                     $"list the compute nodes of {service.Host}: Nova matches migrations by host and node, and may refuse because of " +
+                                     string.Join(", ", byHost.Select(m => m.Uuid));
+            }
+            else
+            {
+                foreach (var m in hostMigrations)
+                {
+                    var role = nodes.Count == 0 ? null : MigrationMatching.RoleOf(m, service.Host, nodes);
+                    if (role != null) migrations.Add(MigrationMatching.Summarize(m, role));
+                }
+                if (bulk && nodes.Count == 0)
+                    nodeDoubt = await HiddenNodeReasonAsync(service.Host, hostMigrations, cancellationToken).ConfigureAwait(false);
+                undetermined ??= nodeDoubt;
+            }
+            // Nova counts only the instances and migrations of the service's own cell, which no listing shows.
+            var twin = instances.Count + hostMigrations.Count > 0
+                ? await SameHostInOtherCellsReasonAsync(service, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (twin != null)
+                return new RemovalCheck(service, instances, migrations, undeterminedBecause: undetermined == null ? twin : twin + "; " + undetermined,
+                    blockersMayNotCount: true);
+            return new RemovalCheck(service, instances, migrations, undeterminedBecause: undetermined);
         }
 
         /// <summary>The instances Nova's delete check counts: every non-deleted one on the host, SOFT_DELETED included.</summary>
@@ -145,7 +165,7 @@ namespace ComputeServices.Nova
                     DestCompute = NovaJson.String(m, "dest_compute"),
                     DestNode = NovaJson.String(m, "dest_node"),
                 });
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, markerFrom: HighestVersion >= MigrationsPagingVersion).ConfigureAwait(false);
         }
 
         // One hypervisor listing per backend, i.e. per cmdlet invocation, however many services are checked.
@@ -186,7 +206,7 @@ namespace ComputeServices.Nova
                     HypervisorHostname = name,
                     Uuid = NovaJson.IsUuidLike(id) ? id! : StableUuid.Create(ExportNamespace, "compute_node:" + name),
                 });
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, markerFrom: HypervisorVersion >= HypervisorsPagingVersion).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -197,35 +217,51 @@ namespace ComputeServices.Nova
             => HighestVersion > LastHypervisorVersionWithoutUptime ? LastHypervisorVersionWithoutUptime : HighestVersion;
 
         private static readonly Microversion LastHypervisorVersionWithoutUptime = new Microversion(2, 87);
+        /// <summary>Paging (limit, marker) of os-hypervisors and os-migrations starts at these microversions.</summary>
+        private static readonly Microversion HypervisorsPagingVersion = new Microversion(2, 33);
+        private static readonly Microversion MigrationsPagingVersion = new Microversion(2, 59);
 
         private Microversion HighestVersion
             => Connection.ServerMaxVersion > MicroversionNegotiator.ClientMax ? MicroversionNegotiator.ClientMax : Connection.ServerMaxVersion;
 
         /// <summary>
-        /// Reads a paged collection: follows the rel=next link in <paramref name="linksProperty"/> until there is none,
-        /// or a page brings nothing new (a server that ignores the marker). <paramref name="read"/> gives each item's key
-        /// (items seen before are skipped) and the record (null: not kept).
+        /// Reads a paged collection: follows the rel=next link in <paramref name="linksProperty"/>. Nova builds a page from its
+        /// limit and then drops items (os-hypervisors: nodes whose host has no mapping or service; os-migrations: hidden
+        /// rows), so a short page without a next link does not mean the end: with <paramref name="markerFrom"/> set, paging
+        /// goes on by marker (the last item's key) until a page is empty. Stops too when a page brings nothing new (a server
+        /// that ignores the marker). <paramref name="read"/> gives each item's key (items seen before are skipped) and the
+        /// record (null: not kept).
         /// </summary>
         private async Task<List<T>> ReadPagesAsync<T>(string resource, string query, string property, string linksProperty, Microversion? version,
-            Func<System.Text.Json.JsonElement, (string? Key, T? Item)> read, CancellationToken cancellationToken) where T : class
+            Func<System.Text.Json.JsonElement, (string? Key, T? Item)> read, CancellationToken cancellationToken, bool markerFrom = false) where T : class
         {
             var result = new List<T>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            string? next = query.TrimStart('?');
+            var first = query.TrimStart('?');
+            string? next = first;
+            var probing = false;
             for (var page = 0; page < MaxPages && next != null; page++)
             {
                 var path = resource + (next.Length == 0 ? "" : "?" + next);
-                var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, version).ConfigureAwait(false);
+                var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, version, throwOnError: !probing).ConfigureAwait(false);
+                // A server that takes no marker (a proxy, an older API) ends the listing where its links did.
+                if (probing && response.StatusCode >= 400 && response.StatusCode < 500) break;
+                if (probing && response.StatusCode >= 400)
+                    response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, version).ConfigureAwait(false);
                 using var doc = response.Json();
                 var added = 0;
+                string? lastKey = null;
                 foreach (var item in NovaJson.Array(doc.RootElement, property))
                 {
                     var (key, record) = read(item);
                     if (key == null || !seen.Add(key)) continue;
                     added++;
+                    lastKey = key;
                     if (record != null) result.Add(record);
                 }
-                next = added == 0 ? null : NovaJson.NextQuery(doc.RootElement, linksProperty);
+                var linked = added == 0 ? null : NovaJson.NextQuery(doc.RootElement, linksProperty);
+                probing = added > 0 && linked == null && markerFrom;
+                next = linked ?? (probing ? (first.Length == 0 ? "" : first + "&") + "marker=" + Uri.EscapeDataString(lastKey!) : null);
             }
             return result;
         }

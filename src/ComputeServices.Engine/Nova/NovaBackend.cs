@@ -79,7 +79,8 @@ namespace ComputeServices.Nova
                 matches = matches.Where(s => ServiceIdentity.Names(reference, s)).ToList();
                 if (matches.Count == 1) return matches[0];
                 if (matches.Count == 0)
-                    throw NotFound(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.");
+                    throw await NotFoundOrCellUnreachableAsync(reference, $"Could not find binary {reference.Binary} on host {reference.Host}.", cancellationToken)
+                        .ConfigureAwait(false);
                 throw Ambiguous(reference, matches,
                     $"Multiple compute services found for host \"{reference.Host}\" and binary \"{reference.Binary}\". Unable to proceed.");
             }
@@ -94,7 +95,8 @@ namespace ComputeServices.Nova
             var all = await ListAsync(ServiceQuery.All, cancellationToken).ConfigureAwait(false);
             var found = all.Where(s => ServiceIdentity.Names(reference, s)).ToList();
             if (found.Count == 1) return found[0];
-            if (found.Count == 0) throw NotFound(reference, ServiceRules.NotFoundText(id, reference.ForDelete));
+            if (found.Count == 0)
+                throw await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 
@@ -130,7 +132,12 @@ namespace ComputeServices.Nova
         private async Task<ComputeService> CurrentAsync(ComputeService service, CancellationToken cancellationToken)
         {
             var listed = await ListAsync(new ServiceQuery(service.Host, service.Binary), cancellationToken).ConfigureAwait(false);
-            return ServiceIdentity.Find(listed, service)
+            var current = RecordMatching.SameRecord(listed, service, out var ambiguous);
+            if (ambiguous)
+                throw new ServiceSkippedException(service,
+                    $"Skipped {service}: {RecordMatching.AmbiguousText(service)}. Connect at microversion 2.53 or later to act on it by its UUID.",
+                    isWarning: true);
+            return current
                    ?? throw NotFound(ServiceIdentity.RefOf(service), $"Could not find binary {service.Binary} on host {service.Host}.");
         }
 
@@ -245,6 +252,11 @@ namespace ComputeServices.Nova
             catch (RequestOutcomeUnknownException lost)
             {
                 await ConfirmDeletedAsync(target, lost, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ComputeServiceException refused) when (refused.ErrorId == ErrorIds.ServiceHostingInstances)
+            {
+                await NameBlockingInstancesAsync(refused, target, cancellationToken).ConfigureAwait(false);
+                throw;
             }
         }
 

@@ -92,9 +92,12 @@ namespace ComputeServices.Commands
             }
             catch (ComputeServiceException ex)
             {
-                WriteWarning($"Could not check whether {service} can be removed: {ex.Message}");
+                WriteWarning(ex.ErrorId == ErrorIds.CellUnreachable
+                    ? $"Whether Nova would delete {service} cannot be checked: cell unreachable. {ex.Message}"
+                    : $"Could not check whether {service} can be removed: {ex.Message}");
                 return;
             }
+            if (check.Verdict == RemovalVerdict.Undetermined) WriteWarning($"Whether Nova would delete {service} {check.Reason}.");
             foreach (var blocker in check.Blockers()) WriteWarning($"Nova would refuse to delete {service}: {blocker}.");
             foreach (var warning in check.Warnings) WriteWarning(warning);
         }

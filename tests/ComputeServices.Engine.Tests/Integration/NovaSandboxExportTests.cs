@@ -36,6 +36,7 @@ namespace ComputeServices.Tests.Integration
                 {
                     var r = await nova.TestRemovalAsync(await nova.ResolveAsync(ServiceRef.ByHost(host), None), None);
                     var l = await local.TestRemovalAsync(await local.ResolveAsync(ServiceRef.ByHost(host), None), None);
+                    Assert.Equal(r.Verdict, l.Verdict);
                     Assert.Equal(r.Instances.Select(i => i.Id).OrderBy(x => x), l.Instances.Select(i => i.Id).OrderBy(x => x));
                     Assert.Equal(r.Migrations.Select(m => m.Id + m.Role).OrderBy(x => x), l.Migrations.Select(m => m.Id + m.Role).OrderBy(x => x));
                 }

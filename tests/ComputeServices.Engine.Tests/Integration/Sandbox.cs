@@ -68,6 +68,13 @@ namespace ComputeServices.Tests.Integration
                 $"Could not restore {host} in the sandbox at {Dir}");
         }
 
+        /// <summary>Runs the sandbox's down-cell script (on | off | status); its output, or null when it failed.</summary>
+        public static string? SetDownCell(string action) => RunScript("down-cell", Dir, action);
+
+        /// <summary>Runs tests/sandbox/NAME with these arguments; its output, or null when it failed.</summary>
+        public static string? RunTestScript(string name, params string[] args)
+            => Run("/usr/bin/python3", new[] { Path.Combine(RepoRoot(), "tests", "sandbox", name) }.Concat(args).ToArray());
+
         private static string? RunScript(string script, params string[] args)
         {
             var path = Path.Combine(Home, script);

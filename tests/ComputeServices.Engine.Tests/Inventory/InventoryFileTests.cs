@@ -108,8 +108,18 @@ namespace ComputeServices.Tests.Inventory
 
         [Fact]
         public void TwoServicesOfOneBinaryOnOneHost_IsCorrupt()
-            => Corrupt("{ \"schema_version\": 1, \"services\": [ " + ValidService +
-                       ", { \"id\": 2, \"uuid\": \"13aa304e-5340-45a7-a7fb-b6d6e914d272\", \"binary\": \"nova-compute\", \"host\": \"host1\" } ] }", "services[1]");
+            => Corrupt("{ \"schema_version\": 1, \"services\": [ " +
+                       "{ \"id\": 1, \"uuid\": \"e81d66a4-ddd3-4aba-8a84-171d1cb4d339\", \"binary\": \"nova-scheduler\", \"host\": \"host1\" }" +
+                       ", { \"id\": 2, \"uuid\": \"13aa304e-5340-45a7-a7fb-b6d6e914d272\", \"binary\": \"nova-scheduler\", \"host\": \"host1\" } ] }", "services[1]");
+
+        /// <summary>A compute host name in two cells (exported from a multi-cell cloud) keeps both records.</summary>
+        [Fact]
+        public void TwoComputesOfOneHost_AreTheSameNameInTwoCells()
+        {
+            using var t = WithText("{ \"schema_version\": 1, \"services\": [ " + ValidService +
+                                   ", { \"id\": 2, \"uuid\": \"13aa304e-5340-45a7-a7fb-b6d6e914d272\", \"binary\": \"nova-compute\", \"host\": \"host1\" } ] }");
+            Assert.Equal(2, new ComputeServices.Inventory.InventoryFile(t.Path).Read().Services.Count);
+        }
 
         [Fact]
         public void ReasonOf255_IsValid()

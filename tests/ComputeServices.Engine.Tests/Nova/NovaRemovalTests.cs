@@ -30,7 +30,17 @@ namespace ComputeServices.Tests.Nova
 
         private static void Hypervisors(FakeNova nova, string firstPageHost, string secondPageHost, string secondPageNode)
         {
-            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("marker"), _ => FakeNova.Json(200,
+            // By name (one host's pre-flight): Nova's LIKE %pattern% over both nodes, or its 404.
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && r.Uri.Query.Contains("hypervisor_hostname_pattern="), r =>
+            {
+                var pattern = System.Uri.UnescapeDataString(r.Uri.Query.Split("hypervisor_hostname_pattern=")[1].Split('&')[0]);
+                var found = new[] { ("other-node", firstPageHost, "1"), (secondPageNode, secondPageHost, "2") }.Where(n => n.Item1.Contains(pattern)).ToList();
+                return found.Count == 0
+                    ? FakeNova.Fault(404, "itemNotFound", $"No hypervisor matching '{pattern}' could be found.")
+                    : FakeNova.Json(200, "{\"hypervisors\": [" + string.Join(",", found.Select(n =>
+                        "{\"id\": \"aaaaaaaa-0000-4000-8000-00000000000" + n.Item3 + "\", \"hypervisor_hostname\": \"" + n.Item1 + "\", \"service\": {\"host\": \"" + n.Item2 + "\"}}")) + "]}");
+            });
+            nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("marker") && !r.Uri.Query.Contains("pattern"), _ => FakeNova.Json(200,
                 "{\"hypervisors\": [{\"id\": \"aaaaaaaa-0000-4000-8000-000000000001\", \"hypervisor_hostname\": \"other-node\", \"service\": {\"host\": \"" + firstPageHost + "\"}}]," +
                 " \"hypervisors_links\": [{\"rel\": \"next\", \"href\": \"http://nova.test:8774/v2.1/os-hypervisors/detail?limit=1&marker=aaaaaaaa-0000-4000-8000-000000000001\"}]}"));
             nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"), _ => FakeNova.Json(200,
@@ -68,8 +78,14 @@ namespace ComputeServices.Tests.Nova
             var check = await backend.TestRemovalAsync(s, None);
 
             Assert.Equal(new[] { "m-this-node:destination" }, check.Migrations.Select(m => m.Id + ":" + m.Role));
-            Assert.DoesNotContain(check.Warnings, w => w.Contains("matched by host alone"));
+            Assert.DoesNotContain(check.Warnings, w => w.StartsWith("Also: ", System.StringComparison.Ordinal));
+            // One host: only the nodes its migrations name are asked for (a full listing of a large cloud takes minutes).
+            Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail?hypervisor_hostname_pattern=h1.node-b");
+            Assert.DoesNotContain(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail");
+            // The full listing (the snapshot's): every page, and the marker past the last short page.
+            Assert.Equal(new[] { "other-node", "h1.node-b" }, (await backend.ListHypervisorsAsync(None)).Select(n => n.HypervisorHostname));
             Assert.Contains(nova.ComputeRequests, r => r.Uri.Query.Contains("marker=aaaaaaaa-0000-4000-8000-000000000001"));
+            Assert.Contains(nova.ComputeRequests, r => r.Uri.Query == "?marker=aaaaaaaa-0000-4000-8000-000000000002");
             // 2.88+ would make Nova ask every compute for its uptime over RPC.
             Assert.All(nova.ComputeRequests.Where(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"),
                 r => Assert.Equal("compute 2.87", r.Header("OpenStack-API-Version")));
@@ -86,10 +102,16 @@ namespace ComputeServices.Tests.Nova
             var check = await backend.TestRemovalAsync(s, None);
 
             Assert.Empty(check.Migrations);
-            Assert.DoesNotContain(nova.ComputeRequests, r => r.Uri.AbsolutePath == "/v2.1/os-migrations");
+            // The migrations name nodes of h1; os-hypervisors knows none by that name (404), so none can block (the
+            // soft-deleted instance does) and nothing is in doubt.
+            Assert.Equal(RemovalVerdict.Blocked, check.Verdict);
+            Assert.DoesNotContain(check.Warnings, w => w.StartsWith("Also: ", System.StringComparison.Ordinal));
+            Assert.Contains(nova.ComputeRequests, r => r.PathAndQuery == "/v2.1/os-hypervisors/detail?hypervisor_hostname_pattern=h1.node-a");
 
             await backend.TestRemovalAsync(s, None);
-            Assert.Equal(2, nova.ComputeRequests.Count(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail"));   // two pages, read once
+            await backend.TestRemovalAsync(s, None);
+            // The bulk checks: two pages and the marker after the last (a short page proves nothing), read once.
+            Assert.Equal(3, nova.ComputeRequests.Count(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && !r.Uri.Query.Contains("pattern")));
         }
 
         [Fact]
@@ -102,8 +124,9 @@ namespace ComputeServices.Tests.Nova
 
             await backend.TestRemovalAsync(s, None);
 
-            var migrations = nova.ComputeRequests.Single(r => r.Uri.AbsolutePath == "/v2.1/os-migrations");
-            Assert.Equal("compute 2.93", migrations.Header("OpenStack-API-Version"));
+            var migrations = nova.ComputeRequests.Where(r => r.Uri.AbsolutePath == "/v2.1/os-migrations").ToList();
+            Assert.NotEmpty(migrations);
+            Assert.All(migrations, m => Assert.Equal("compute 2.93", m.Header("OpenStack-API-Version")));
             Assert.Equal("compute 2.1", nova.ComputeRequests.First(r => r.Uri.AbsolutePath == "/v2.1/os-services").Header("OpenStack-API-Version"));
         }
 
@@ -179,8 +202,12 @@ namespace ComputeServices.Tests.Nova
             var check = await backend.TestRemovalAsync(s, None);
 
             Assert.Equal(new[] { "h1", "h1.node-a", "h1.node-b" }, doc.ComputeNodes.Select(n => n.HypervisorHostname).OrderBy(n => n, System.StringComparer.Ordinal));
-            Assert.Equal(new[] { "m-old-node", "m-this-node" }, check.Migrations.Select(m => m.Id));
-            Assert.Contains(check.Warnings, w => w.Contains("matched by host alone"));
+            // Host alone proves nothing (Nova matches host and node): undetermined, naming what may block.
+            Assert.Empty(check.Migrations);
+            Assert.Equal(RemovalVerdict.Blocked, check.Verdict);   // the soft-deleted instance
+            Assert.Contains(check.Warnings, w => w.StartsWith("Also: ", System.StringComparison.Ordinal) && w.Contains("m-old-node, m-this-node"));
+            Assert.NotNull(doc.Snapshot);
+            Assert.Contains("h1", doc.Snapshot!.HostsWithAssumedNodes);
         }
     }
 }
