@@ -50,3 +50,36 @@ namespace ComputeServices.Cmdlets.Tests
         }
     }
 }
+
+namespace ComputeServices.Cmdlets.Tests
+{
+    /// <summary>Against a cloud the owner check is made on the record read right before the PUT, not on the piped (stale) object.</summary>
+    public sealed class CloudOwnershipTests
+    {
+        [Fact]
+        public void Disable_Owner_skips_a_host_that_another_owner_disabled_after_it_was_listed()
+        {
+            using var nova = new StatefulNova();
+            nova.With("compute-a").With("compute-b");
+            using var ps = CmdletHost.Create();
+            ps.AddScript("param($u) $c = Connect-ComputeService -Endpoint $u -Token (ConvertTo-SecureString 't' -AsPlainText -Force) -PassThru\n" +
+                         "$listed = Get-ComputeService -Connection $c -Binary nova-compute\n" +
+                         "$args[0].Invoke()\n" +
+                         "$listed | Disable-ComputeService -Owner teamA -PassThru").AddArgument(nova.ComputeUrl)
+                .AddArgument(new System.Action(() =>
+                {
+                    var b = nova.Of("compute-b");
+                    b.Disabled = true;
+                    b.Reason = "[teamB] maintenance";
+                }));
+
+            var output = ps.Invoke();
+
+            Assert.Empty(ps.Streams.Error);
+            Assert.Equal("compute-a", ((ComputeService)Assert.Single(output).BaseObject).Host);
+            Assert.Equal("[teamB] maintenance", nova.Of("compute-b").Reason);
+            Assert.Contains(CmdletHost.Messages(ps.Streams.Warning), m => m.Contains("owner 'teamB'") && m.Contains("-TakeOver"));
+            Assert.DoesNotContain("compute-b", nova.PutHosts);
+        }
+    }
+}
