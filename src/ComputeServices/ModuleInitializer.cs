@@ -10,6 +10,7 @@ namespace ComputeServices.Commands
     /// YamlDotNet) sit beside the module and do not match the versions their references ask for, and there are no
     /// binding redirects. This resolves any of them from the module folder, whatever version is asked for.
     /// On PowerShell 7 the runtime resolves them itself and this handler does nothing.
+    /// On every import, ComputeService gets its property adapter in this runspace's type table (see <see cref="ComputeServiceAdapter"/>).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
@@ -18,9 +19,24 @@ namespace ComputeServices.Commands
 
         public void OnImport()
         {
+            RegisterAdapter();
             if (!IsNetFramework()) return;
             if (System.Threading.Interlocked.Exchange(ref _installed, 1) == 1) return;
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+        }
+
+        // In code rather than in a types.ps1xml: the type table resolves an adapter's type when it loads the file, before the
+        // module's assembly is loaded. -Force replaces the registration of an earlier import.
+        private static void RegisterAdapter()
+        {
+            using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+            {
+                ps.AddCommand("Microsoft.PowerShell.Utility\\Update-TypeData")
+                    .AddParameter("TypeName", typeof(ComputeService).FullName)
+                    .AddParameter("TypeAdapter", typeof(ComputeServiceAdapter))
+                    .AddParameter("Force")
+                    .Invoke();
+            }
         }
 
         internal static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
