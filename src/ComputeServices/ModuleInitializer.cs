@@ -12,6 +12,7 @@ namespace ComputeServices.Commands
     /// (see <see cref="DependencyResolver.Choose"/>). On PowerShell 7 the runtime resolves them itself.
     /// On both, a copy of a dependency that another module loaded first and that the module cannot load beside it is
     /// a DependencyConflict error at import naming both modules, not a FileLoadException in the middle of a command.
+    /// On every import, ComputeService gets its property adapter in this runspace's type table (see <see cref="ComputeServiceAdapter"/>).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
@@ -26,6 +27,21 @@ namespace ComputeServices.Commands
                 AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
             var conflicts = Resolver.Value.FindConflicts(AppDomain.CurrentDomain.GetAssemblies(), strongNamesLoadSideBySide: netFramework);
             if (conflicts.Count > 0) throw new DependencyConflictException(conflicts, netFramework);
+            RegisterAdapter();
+        }
+
+        // In code rather than in a types.ps1xml: the type table resolves an adapter's type when it loads the file, before the
+        // module's assembly is loaded. -Force replaces the registration of an earlier import.
+        private static void RegisterAdapter()
+        {
+            using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+            {
+                ps.AddCommand("Microsoft.PowerShell.Utility\\Update-TypeData")
+                    .AddParameter("TypeName", typeof(ComputeService).FullName)
+                    .AddParameter("TypeAdapter", typeof(ComputeServiceAdapter))
+                    .AddParameter("Force")
+                    .Invoke();
+            }
         }
 
         internal static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
