@@ -31,8 +31,16 @@ namespace ComputeServices.Commands
 
         private static IEnumerable<ComputeService> KnownServices(IDictionary bound)
         {
-            var remembered = CompletionSources.ListedSources(bound).SelectMany(ComputeServiceCmdletBase.Session.ListingOf).ToList();
-            if (remembered.Count > 0) return remembered;
+            // The inventory the command itself would use comes first: -InventoryPath, or $env:COMPUTESERVICES_INVENTORY
+            // when neither -Cloud/-Connection nor a current connection outranks it; a listing of another place never does.
+            var session = ComputeServiceCmdletBase.Session;
+            var inventoryFirst = bound.Contains("InventoryPath")
+                || (!bound.Contains("Cloud") && !bound.Contains("Connection") && session.Current == null && CompletionSources.InventoryVariableSet());
+            if (!inventoryFirst)
+            {
+                var remembered = CompletionSources.ListedSources(bound).SelectMany(session.ListingOf).ToList();
+                if (remembered.Count > 0) return remembered;
+            }
             var path = CompletionSources.InventoryPath(bound);
             if (path == null) return Array.Empty<ComputeService>();
             try

@@ -31,6 +31,10 @@ namespace ComputeServices.Commands
             return path != null && File.Exists(path) ? path : null;
         }
 
+        /// <summary>Whether $env:COMPUTESERVICES_INVENTORY names an inventory (which then outranks OS_* for the cmdlets).</summary>
+        public static bool InventoryVariableSet()
+            => !string.IsNullOrWhiteSpace(CloudConfigEnvironment.FromProcess().Get(BackendLocator.InventoryVariable));
+
         /// <summary>clouds.yaml as the cmdlets find it, ./clouds.yaml included, from PowerShell's current location.</summary>
         public static CloudConfigLoader CloudConfig()
         {

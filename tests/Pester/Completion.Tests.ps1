@@ -29,6 +29,10 @@ Describe 'Completion after Set-Location' {
     }
 
     It 'completes host names from a relative $env:COMPUTESERVICES_INVENTORY' {
+        # A listing of another place in this session (one host, one zone) must not stand in for the inventory the command uses.
+        $other = Join-Path $script:dir 'other.json'
+        New-ComputeServiceInventory -Path $other -Sample | Out-Null
+        Get-ComputeService -InventoryPath $other -HostName compute-free-01 | Out-Null
         $env:COMPUTESERVICES_INVENTORY = $script:name
         try {
             $line = 'Get-ComputeService -Zone az-'

@@ -41,14 +41,20 @@ Describe 'Local inventory and real Nova agree' -Skip:$skipRemote {
     BeforeAll {
         if (-not $sandboxReady) { throw 'COMPUTESERVICES_IT_REQUIRED=1 but no Nova sandbox is configured (OS_CLIENT_CONFIG_FILE with sandbox-admin).' }
         $script:inv = New-TestInventory
+        # The sample has no down cell: with one, Nova cannot say which migrations block (os-hypervisors fails for everyone)
+        # and answers 500 for an unknown uuid, which the module reports as Undetermined and CellUnreachable (tested by the
+        # xunit sandbox suites). Compared here is the lab world, so the cell is switched off for this suite.
+        $script:sandboxHome = if ($env:NOVA_SANDBOX_HOME) { $env:NOVA_SANDBOX_HOME } else { Join-Path $PSScriptRoot '../../../shared/nova-sandbox' }
+        $script:sandboxDir = if ($env:NOVA_SANDBOX_DIR) { $env:NOVA_SANDBOX_DIR } else { '/tmp/nova-sandbox' }
+        $script:downCell = "$(& (Join-Path $sandboxHome 'down-cell') $sandboxDir status 2>&1)".Trim()
+        if ($downCell -eq 'on') { & (Join-Path $sandboxHome 'down-cell') $sandboxDir off | Out-Null }
         Disconnect-ComputeService
     }
     AfterAll {
+        if ($downCell -eq 'on') { & (Join-Path $sandboxHome 'down-cell') $sandboxDir on | Out-Null }
         Enable-ComputeService -Cloud sandbox-admin -HostName compute-free-02 -ErrorAction SilentlyContinue
         Set-ComputeServiceForcedDown -Cloud sandbox-admin -HostName compute-free-02 -ForcedDown $false -ErrorAction SilentlyContinue
         # Put the deleted compute back so later suites (and re-runs) find the sandbox as seeded.
-        $sandboxHome = if ($env:NOVA_SANDBOX_HOME) { $env:NOVA_SANDBOX_HOME } else { Join-Path $PSScriptRoot '../../../shared/nova-sandbox' }
-        $sandboxDir = if ($env:NOVA_SANDBOX_DIR) { $env:NOVA_SANDBOX_DIR } else { '/tmp/nova-sandbox' }
         & /usr/bin/python3 (Join-Path $PSScriptRoot '../sandbox/restore-compute.py') $sandboxDir (Join-Path $sandboxHome 'seed') compute-forced-down
         if ($LASTEXITCODE -ne 0) { Write-Warning "Could not restore compute-forced-down in the sandbox at $sandboxDir" }
         Remove-Item $inv, "$inv.lock" -ErrorAction SilentlyContinue

@@ -18,12 +18,17 @@
 BeforeDiscovery {
     $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
     . (Join-Path $repoRoot 'tools/help/HelpMarkdown.ps1')
+    # An example that can only run elsewhere says so, and where its path is tested: '# not run by the examples test: <why>'.
+    function Get-NotRunReason([string] $Code) {
+        $m = [regex]::Match($Code, '(?m)#\s*not run by the examples test:\s*(.+)$')
+        if ($m.Success) { $m.Groups[1].Value.Trim() } else { $null }
+    }
     $cloudPattern = '(?<!Dis)Connect-ComputeService|-Cloud\b|-Connection\b|-Endpoint\b|-AuthUrl\b|-FromEnvironment\b'
     $script:examples = @(
         foreach ($file in Get-ChildItem (Join-Path $repoRoot 'docs/help') -Filter '*-*.md' | Sort-Object Name) {
             $doc = Read-HelpMarkdown $file.FullName
             foreach ($ex in $doc.Examples) {
-                @{ Name = "$($doc.Name) $($ex.Title)"; Code = $ex.Code; NeedsCloud = $ex.Code -match $cloudPattern }
+                @{ Name = "$($doc.Name) $($ex.Title)"; Code = $ex.Code; NeedsCloud = $ex.Code -match $cloudPattern; NotRun = (Get-NotRunReason $ex.Code) }
             }
         }
         $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
@@ -32,7 +37,7 @@ BeforeDiscovery {
         foreach ($m in [regex]::Matches($readme, '(?ms)^(#{2,3} [^\n]+)$|^```powershell\n(.*?)^```')) {
             if ($m.Groups[1].Success) { $heading = $m.Groups[1].Value.TrimStart('#', ' '); continue }
             $i++
-            @{ Name = "README block $i ($heading)"; Code = $m.Groups[2].Value; NeedsCloud = $m.Groups[2].Value -match $cloudPattern }
+            @{ Name = "README block $i ($heading)"; Code = $m.Groups[2].Value; NeedsCloud = $m.Groups[2].Value -match $cloudPattern; NotRun = (Get-NotRunReason $m.Groups[2].Value) }
         }
     )
     $sandboxFile = if ($env:COMPUTESERVICES_IT_CLOUDS_FILE) { $env:COMPUTESERVICES_IT_CLOUDS_FILE } else { $env:OS_CLIENT_CONFIG_FILE }
@@ -108,8 +113,11 @@ BeforeAll {
             $ps.Runspace = $runspace
             $runspace.SessionStateProxy.Path.SetLocation($work) | Out-Null
             $runspace.SessionStateProxy.SetVariable('__sandbox', $script:sandbox)
+            # 'Import-Module ComputeServices' by name, as after an install: out/ComputeServices/<version> is on the module path.
+            $runspace.SessionStateProxy.SetVariable('__modulePath', (Join-Path $work 'out'))
             $null = $ps.AddScript({
                     Import-Module $args[0] -ErrorAction Stop
+                    $env:PSModulePath = $global:__modulePath + [IO.Path]::PathSeparator + $env:PSModulePath
                     $global:ConfirmPreference = 'None'
                     function global:Get-Credential {
                         $s = $global:__sandbox; if (-not $s) { throw 'Get-Credential: no sandbox to answer with' }
@@ -117,6 +125,11 @@ BeforeAll {
                     }
                     function global:Get-Secret {
                         $s = $global:__sandbox; if (-not $s) { throw 'Get-Secret: no sandbox to answer with' }
+                        [pscredential]::new($s.AppCredId, (ConvertTo-SecureString $s.AppCredSecret -AsPlainText -Force))
+                    }
+                    # Azure Automation's credential asset, in a runbook example.
+                    function global:Get-AutomationPSCredential([string] $Name) {
+                        $s = $global:__sandbox; if (-not $s) { throw 'Get-AutomationPSCredential: no sandbox to answer with' }
                         [pscredential]::new($s.AppCredId, (ConvertTo-SecureString $s.AppCredSecret -AsPlainText -Force))
                     }
                     function global:Read-Host([switch] $AsSecureString, [string] $Prompt) {
@@ -177,6 +190,7 @@ Describe 'Example: <Name>' -ForEach $script:examples {
     }
 
     It 'runs, and writes no error it does not announce' -Skip:($NeedsCloud -and $skipCloud) {
+        if ($NotRun) { Set-ItResult -Skipped -Because $NotRun; return }
         $announced = @([regex]::Matches($Code, '#\s*error:\s*(\w+)') | ForEach-Object { $_.Groups[1].Value })
         $cloudSaved = $env:OS_CLIENT_CONFIG_FILE
         if ($NeedsCloud) {
