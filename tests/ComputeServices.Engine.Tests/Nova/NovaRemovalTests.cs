@@ -33,7 +33,7 @@ namespace ComputeServices.Tests.Nova
             // By name (one host's pre-flight): Nova's LIKE %pattern% over both nodes, or its 404.
             nova.On(r => r.Uri.AbsolutePath == "/v2.1/os-hypervisors/detail" && r.Uri.Query.Contains("hypervisor_hostname_pattern="), r =>
             {
-                var pattern = System.Uri.UnescapeDataString(r.Uri.Query.Split("hypervisor_hostname_pattern=")[1].Split('&')[0]);
+                var pattern = System.Uri.UnescapeDataString(r.Uri.Query.Split(new[] { "hypervisor_hostname_pattern=" }, System.StringSplitOptions.None)[1].Split('&')[0]);
                 var found = new[] { ("other-node", firstPageHost, "1"), (secondPageNode, secondPageHost, "2") }.Where(n => n.Item1.Contains(pattern)).ToList();
                 return found.Count == 0
                     ? FakeNova.Fault(404, "itemNotFound", $"No hypervisor matching '{pattern}' could be found.")
