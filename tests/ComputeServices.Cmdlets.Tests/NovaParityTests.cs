@@ -1,0 +1,45 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using Xunit;
+
+namespace ComputeServices.Cmdlets.Tests
+{
+    /// <summary>Where the module used to differ from Nova in small ways (issue 17, case 6), over a real loopback Nova.</summary>
+    public sealed class NovaParityTests
+    {
+        [Fact]
+        public void WaitForcedDownBelow211IsRefusedAtOnceNamingTheMicroversion()
+        {
+            using var nova = new StatefulNova().With("compute-01");
+            using var ps = CmdletHost.Create();
+            ps.AddScript(nova.ConnectLine.Replace("-PassThru", "-ApiVersion 2.10 -PassThru") +
+                         "\nWait-ComputeService -Connection $c -HostName compute-01 -ForcedDown $true -TimeoutSec 60 -PollIntervalSec 1");
+
+            var watch = Stopwatch.StartNew();
+            ps.Invoke();
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("ApiVersionNotSupported,", error.FullyQualifiedErrorId);
+            Assert.Contains("2.11", error.Exception.Message);
+            Assert.Contains("2.10", error.Exception.Message);
+        }
+
+        [Fact]
+        public void WaitForcedDownAt211IsNotRefused()
+        {
+            using var nova = new StatefulNova().With("compute-01");
+            nova.Of("compute-01").ForcedDown = true;
+            using var ps = CmdletHost.Create();
+            ps.AddScript(nova.ConnectLine.Replace("-PassThru", "-ApiVersion 2.11 -PassThru") +
+                         "\nWait-ComputeService -Connection $c -HostName compute-01 -ForcedDown $true -TimeoutSec 10 -PollIntervalSec 1 -PassThru");
+
+            var output = ps.Invoke();
+
+            Assert.Empty(ps.Streams.Error);
+            Assert.Equal("compute-01", ((ComputeService)Assert.Single(output).BaseObject).Host);
+        }
+    }
+}
