@@ -41,5 +41,45 @@ namespace ComputeServices.Cmdlets.Tests
             Assert.Empty(ps.Streams.Error);
             Assert.Equal("compute-01", ((ComputeService)Assert.Single(output).BaseObject).Host);
         }
+
+        [Theory]
+        [InlineData("Get-ComputeService", "")]
+        [InlineData("Disable-ComputeService", "-Reason spaced")]
+        [InlineData("Enable-ComputeService", "")]
+        [InlineData("Set-ComputeServiceForcedDown", "-ForcedDown $true")]
+        [InlineData("Remove-ComputeService", "-Force")]
+        [InlineData("Test-ComputeServiceRemoval", "")]
+        [InlineData("Wait-ComputeService", "-State up -TimeoutSec 5 -PollIntervalSec 1")]
+        [InlineData("Resume-ComputeService", "-TimeoutSec 5")]
+        public void AHostNameWithSurroundingWhiteSpaceIsNotTrimmed(string command, string more)
+        {
+            using var inventory = new TempInventory();
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            ps.AddScript($"param($p) {command} -InventoryPath $p -HostName ' compute-free-01' {more}").AddArgument(inventory.FilePath);
+
+            var output = ps.Invoke();
+
+            Assert.Empty(output);
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("ServiceNotFound,", error.FullyQualifiedErrorId);
+            Assert.Contains("white space", error.ErrorDetails.RecommendedAction);
+            Assert.Equal(before, inventory.Text());
+        }
+
+        [Fact]
+        public void ACsvRowWithASpacedHostIsNotTrimmed()
+        {
+            using var inventory = new TempInventory();
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            ps.AddScript("param($p) [pscustomobject]@{ Host = 'compute-free-01 '; Binary = 'nova-compute' } | Disable-ComputeService -InventoryPath $p -Reason spaced")
+                .AddArgument(inventory.FilePath);
+
+            ps.Invoke();
+
+            Assert.StartsWith("ServiceNotFound,", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
+            Assert.Equal(before, inventory.Text());
+        }
     }
 }

@@ -204,7 +204,7 @@ namespace ComputeServices.Inventory
                 $"Could not find binary {reference.Binary} on host {reference.Host}.")
             {
                 Target = reference,
-                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+                RecommendedAction = ServiceRules.HostNotFoundAdvice(reference.Host),
             };
         }
 

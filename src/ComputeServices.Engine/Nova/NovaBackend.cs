@@ -311,7 +311,7 @@ namespace ComputeServices.Nova
             => new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, message)
             {
                 Target = reference,
-                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+                RecommendedAction = ServiceRules.HostNotFoundAdvice(reference.Host),
             };
 
         private static ComputeServiceException Ambiguous(ServiceRef reference, IEnumerable<ComputeService> matches, string message)

@@ -32,6 +32,16 @@ namespace ComputeServices.Rules
         public static string NotFoundText(string id, bool forDelete)
             => forDelete ? $"Service {id} not found." : $"Service {id} could not be found.";
 
+        /// <summary>
+        /// What to do about a host name that matched nothing. Names are never trimmed (Nova compares them exactly, so a
+        /// trimmed name would act on a host that Get-ComputeService with the same name does not find): say so when the
+        /// name begins or ends with white space.
+        /// </summary>
+        public static string HostNotFoundAdvice(string? host)
+            => host != null && host.Length > 0 && (char.IsWhiteSpace(host[0]) || char.IsWhiteSpace(host[host.Length - 1]))
+                ? $"The host name '{host}' begins or ends with white space: names are not trimmed, because Nova matches them exactly. Remove the white space."
+                : "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.";
+
         /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
         {

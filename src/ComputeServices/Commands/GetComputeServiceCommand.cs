@@ -180,7 +180,9 @@ namespace ComputeServices.Commands
                         $"No compute service on host '{host}' matches the other filters.")
                     {
                         Target = host,
-                        RecommendedAction = "Host names match exactly and case-sensitively, as Nova registered them (FQDN or short name); a wildcard such as '" + host + "*' matches case-insensitively.",
+                        RecommendedAction = host.Trim() != host
+                            ? Rules.ServiceRules.HostNotFoundAdvice(host)
+                            : "Host names match exactly and case-sensitively, as Nova registered them (FQDN or short name); a wildcard such as '" + host + "*' matches case-insensitively.",
                     });
         }
 
