@@ -81,5 +81,48 @@ namespace ComputeServices.Cmdlets.Tests
             Assert.StartsWith("ServiceNotFound,", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
             Assert.Equal(before, inventory.Text());
         }
+
+        [Theory]
+        [InlineData("Get-ComputeService", "")]
+        [InlineData("Disable-ComputeService", "-Reason spelled")]
+        [InlineData("Remove-ComputeService", "-Force")]
+        [InlineData("Wait-ComputeService", "-State up -TimeoutSec 5 -PollIntervalSec 1")]
+        [InlineData("Resume-ComputeService", "-TimeoutSec 5")]
+        [InlineData("Test-ComputeServiceRemoval", "")]
+        public void AUuidSpelledOtherwiseThanStoredNamesNoServiceInTheInventory(string command, string more)
+        {
+            using var inventory = new TempInventory();
+            var uuid = inventory.IdOf("compute-free-01");
+            var before = inventory.Text();
+            foreach (var spelling in new[] { uuid.ToUpperInvariant(), "{" + uuid + "}", uuid.Replace("-", "") })
+            {
+                using var ps = CmdletHost.Create();
+                ps.AddScript($"param($p, $id) {command} -InventoryPath $p -Id $id {more}").AddArgument(inventory.FilePath).AddArgument(spelling);
+
+                var output = ps.Invoke();
+
+                Assert.Empty(output);
+                var error = Assert.Single(ps.Streams.Error);
+                Assert.StartsWith("ServiceNotFound,", error.FullyQualifiedErrorId);
+                Assert.Equal(before, inventory.Text());
+            }
+        }
+
+        [Fact]
+        public void AnUpperCaseUuidSendsNothingToNova()
+        {
+            using var nova = new StatefulNova().With("compute-01");
+            var uuid = nova.Of("compute-01").Id;
+            using var ps = CmdletHost.Create();
+            ps.AddScript(nova.ConnectLine + "\nDisable-ComputeService -Connection $c -Id '" + uuid.ToUpperInvariant() + "' -Reason spelled");
+
+            ps.Invoke();
+
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("ServiceNotFound,", error.FullyQualifiedErrorId);
+            Assert.Contains("Use '" + uuid + "'", error.ErrorDetails.RecommendedAction);
+            Assert.Equal(0, nova.Puts);
+            Assert.False(nova.Of("compute-01").Disabled);
+        }
     }
 }

@@ -218,7 +218,8 @@ namespace ComputeServices.Inventory
         {
             ServiceRecord? record;
             if (Guid.TryParse(id, out var uuid))
-                record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) ? byUuid : null;
+                // Only the uuid as stored: Nova's database finds no other spelling.
+                record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) && ServiceIdentity.SameId(id, byUuid.Uuid) ? byUuid : null;
             else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
             {
                 // Exported from cells that each numbered their services: Nova refuses such an id (400), so no guess here.
@@ -242,7 +243,7 @@ namespace ComputeServices.Inventory
             throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, ServiceRules.NotFoundText(id, forDelete: !update))
             {
                 Target = id,
-                RecommendedAction = "List the services with Get-ComputeService; the service may already have been deleted.",
+                RecommendedAction = ServiceRules.IdNotFoundAdvice(id),
             };
         }
 

@@ -96,7 +96,11 @@ namespace ComputeServices.Nova
             var found = all.Where(s => ServiceIdentity.Names(reference, s)).ToList();
             if (found.Count == 1) return found[0];
             if (found.Count == 0)
-                throw await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
+            {
+                var notFound = await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
+                if (notFound.ErrorId == ErrorIds.ServiceNotFound) notFound.RecommendedAction = ServiceRules.IdNotFoundAdvice(id);
+                throw notFound;
+            }
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 

@@ -42,6 +42,12 @@ namespace ComputeServices.Rules
                 ? $"The host name '{host}' begins or ends with white space: names are not trimmed, because Nova matches them exactly. Remove the white space."
                 : "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.";
 
+        /// <summary>What to do about an id that matched nothing: a uuid spelled otherwise than Nova stores it gets its stored form.</summary>
+        public static string IdNotFoundAdvice(string id)
+            => Guid.TryParse(id, out var uuid) && !string.Equals(uuid.ToString("D"), id, StringComparison.Ordinal)
+                ? $"Nova compares a service uuid as it is stored (lower case, with hyphens, as listed): '{id}' names no service there. Use '{uuid:D}'."
+                : "List the services with Get-ComputeService; the service may already have been deleted.";
+
         /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
         {
