@@ -124,5 +124,40 @@ namespace ComputeServices.Cmdlets.Tests
             Assert.Equal(0, nova.Puts);
             Assert.False(nova.Of("compute-01").Disabled);
         }
+
+        [Theory]
+        [InlineData("Disable-ComputeService", "-Reason legacy")]
+        [InlineData("Enable-ComputeService", "")]
+        [InlineData("Set-ComputeServiceForcedDown", "-ForcedDown $true")]
+        public void ANonComputeBinaryOnAMissingHostIsRefusedForTheBinaryFirstOnALegacyCloud(string command, string more)
+        {
+            using var nova = new StatefulNova().With("compute-01");
+            using var ps = CmdletHost.Create();
+            ps.AddScript(nova.ConnectLine.Replace("-PassThru", "-ApiVersion 2.52 -PassThru") +
+                         $"\n{command} -Connection $c -HostName no-such-host -Binary nova-scheduler {more}");
+
+            ps.Invoke();
+
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("ServiceUpdateNotSupported,", error.FullyQualifiedErrorId);
+            Assert.Contains("Updating a nova-scheduler service is not supported", error.Exception.Message);
+            Assert.Equal(0, nova.Puts);
+        }
+
+        [Theory]
+        [InlineData("Disable-ComputeService", "-Reason legacy")]
+        [InlineData("Resume-ComputeService", "-TimeoutSec 5")]
+        public void ANonComputeBinaryOnAMissingHostIsRefusedForTheBinaryFirstInTheInventory(string command, string more)
+        {
+            using var inventory = new TempInventory();
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            ps.AddScript($"param($p) {command} -InventoryPath $p -HostName no-such-host -Binary nova-scheduler {more}").AddArgument(inventory.FilePath);
+
+            ps.Invoke();
+
+            Assert.StartsWith("ServiceUpdateNotSupported,", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
+            Assert.Equal(before, inventory.Text());
+        }
     }
 }

@@ -95,13 +95,19 @@ namespace ComputeServices.Rules
         }
 
         /// <summary>Only nova-compute services can be updated (Nova bug 1805164).</summary>
-        public static void EnsureUpdatable(ComputeService service)
+        public static void EnsureUpdatable(ComputeService service) => EnsureUpdatable(service.Binary, service);
+
+        /// <summary>
+        /// The same check for a service named by host and binary, made before the host is looked up: Nova's legacy
+        /// actions (PUT os-services/disable etc.) refuse the binary (400) before they look for the host (404).
+        /// </summary>
+        public static void EnsureUpdatable(string? binary, object target)
         {
-            if (!string.Equals(service.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
+            if (!string.Equals(binary, ServiceBinaries.Compute, StringComparison.Ordinal))
                 throw new ComputeServiceException(ErrorIds.ServiceUpdateNotSupported, FailureKind.InvalidOperation,
-                    $"Updating a {service.Binary} service is not supported. Only nova-compute services can be updated.")
+                    $"Updating a {binary} service is not supported. Only nova-compute services can be updated.")
                 {
-                    Target = service,
+                    Target = target,
                     RecommendedAction = "Only nova-compute services can be enabled, disabled or forced down; stop or reconfigure the process instead.",
                 };
         }
