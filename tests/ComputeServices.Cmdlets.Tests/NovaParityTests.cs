@@ -159,5 +159,78 @@ namespace ComputeServices.Cmdlets.Tests
             Assert.StartsWith("ServiceUpdateNotSupported,", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
             Assert.Equal(before, inventory.Text());
         }
+
+        private static string AddHiddenApiRecord(TempInventory inventory)
+        {
+            const string uuid = "9f0e2c4a-0000-4000-8000-0000000000a1";
+            inventory.File.Update(d =>
+            {
+                d.Services.Add(new ComputeServices.Inventory.ServiceRecord
+                {
+                    Id = 98, Uuid = uuid, Binary = "nova-osapi_compute", Host = "controller-01",
+                    LastSeenUp = DateTime.UtcNow, CreatedAt = DateTime.UtcNow,
+                });
+                return true;
+            });
+            return uuid;
+        }
+
+        [Fact]
+        public void AHiddenApiRecordIsDeletedByUuidAsNovaDoesAndNamedInThePreFlight()
+        {
+            using var inventory = new TempInventory();
+            var uuid = AddHiddenApiRecord(inventory);
+            using (var check = CmdletHost.Create())
+            {
+                // The pre-flight names the record it found (the listing hides it) and, as Nova, sees nothing against the delete.
+                check.AddScript("param($p, $id) Test-ComputeServiceRemoval -InventoryPath $p -Id $id").AddArgument(inventory.FilePath).AddArgument(uuid);
+                var verdict = Assert.Single(check.Invoke());
+                Assert.Empty(check.Streams.Error);
+                var removal = Assert.IsType<RemovalCheck>(verdict.BaseObject);
+                Assert.Equal(("controller-01", "nova-osapi_compute"), (removal.Service.Host, removal.Service.Binary));
+                Assert.True(removal.CanRemove);
+                Assert.Contains(inventory.Read().Services, s => s.Uuid == uuid);
+            }
+            using var ps = CmdletHost.Create();
+            ps.AddScript("param($p, $id) Remove-ComputeService -InventoryPath $p -Id $id -Force").AddArgument(inventory.FilePath).AddArgument(uuid);
+
+            ps.Invoke();
+
+            Assert.Empty(ps.Streams.Error);
+            Assert.DoesNotContain(inventory.Read().Services, s => s.Uuid == uuid);
+        }
+
+        [Theory]
+        [InlineData("Disable-ComputeService", "-Reason hidden")]
+        [InlineData("Get-ComputeService", "")]
+        [InlineData("Wait-ComputeService", "-State up -TimeoutSec 5 -PollIntervalSec 1")]
+        public void AHiddenApiRecordIsNotFoundForAnythingButADelete(string command, string more)
+        {
+            using var inventory = new TempInventory();
+            var uuid = AddHiddenApiRecord(inventory);
+            var before = inventory.Text();
+            using var ps = CmdletHost.Create();
+            ps.AddScript($"param($p, $id) {command} -InventoryPath $p -Id $id {more}").AddArgument(inventory.FilePath).AddArgument(uuid);
+
+            ps.Invoke();
+
+            Assert.StartsWith("ServiceNotFound,", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
+            Assert.Equal(before, inventory.Text());
+        }
+
+        [Fact]
+        public void AnUnlistedUuidOnACloudIsNotFoundWithAdviceAboutHiddenRecords()
+        {
+            using var nova = new StatefulNova().With("compute-01");
+            using var ps = CmdletHost.Create();
+            ps.AddScript(nova.ConnectLine + "\nRemove-ComputeService -Connection $c -Id 9f0e2c4a-0000-4000-8000-0000000000a1 -Force");
+
+            ps.Invoke();
+
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("ServiceNotFound,", error.FullyQualifiedErrorId);
+            Assert.Contains("nova-osapi_compute", error.ErrorDetails.RecommendedAction);
+            Assert.Contains("openstack compute service delete", error.ErrorDetails.RecommendedAction);
+        }
     }
 }

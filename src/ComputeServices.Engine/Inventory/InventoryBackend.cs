@@ -240,10 +240,15 @@ namespace ComputeServices.Inventory
                 };
 
             if (record != null && !ServiceRules.HiddenBinaries.Contains(record.Binary)) return record;
+            // Nova lists no nova-osapi_compute or nova-metadata record, yet its DELETE by id finds and deletes one (204).
+            // Anything else (an update, a wait, Get) does not find it here: Nova would refuse its update (400) anyway.
+            if (record != null && !update) return record;
             throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, ServiceRules.NotFoundText(id, forDelete: !update))
             {
                 Target = id,
-                RecommendedAction = ServiceRules.IdNotFoundAdvice(id),
+                RecommendedAction = record != null
+                    ? $"It is a {record.Binary} record on {record.Host}, which Nova never lists: Nova deletes it by its id (Remove-ComputeService -Id), and refuses to update it (only nova-compute services can be updated)."
+                    : ServiceRules.IdNotFoundAdvice(id),
             };
         }
 
