@@ -98,7 +98,8 @@ namespace ComputeServices.Commands
             _ => InputObject?.Length ?? 0,
         };
 
-        private ServiceTargets Targets => _targets ??= new ServiceTargets(this, ResolvesForDelete, mayBeOne: !MyInvocation.ExpectingInput && BatchSize <= 1);
+        private ServiceTargets Targets => _targets ??= new ServiceTargets(this, ResolvesForDelete, mayBeOne: !MyInvocation.ExpectingInput && BatchSize <= 1,
+            forUpdate: ChangesServices && !ResolvesForDelete);
 
         private ServiceBatch Batch
         {

@@ -42,15 +42,18 @@ namespace ComputeServices.Commands
         private readonly ComputeServiceCmdletBase _cmdlet;
         private readonly bool _forDelete;
         private readonly bool _mayBeOne;
+        private readonly bool _forUpdate;
         private readonly Dictionary<IComputeServiceBackend, ServiceResolver> _resolvers = new Dictionary<IComputeServiceBackend, ServiceResolver>();
 
         /// <param name="forDelete">An unknown id is worded as Nova's DELETE words it.</param>
         /// <param name="mayBeOne">The command may be about a single service (ask the backend for it alone, not a listing).</param>
-        public ServiceTargets(ComputeServiceCmdletBase cmdlet, bool forDelete, bool mayBeOne)
+        /// <param name="forUpdate">The command updates services: a host and binary are refused for the binary before the host is looked up, as Nova's legacy actions do.</param>
+        public ServiceTargets(ComputeServiceCmdletBase cmdlet, bool forDelete, bool mayBeOne, bool forUpdate = false)
         {
             _cmdlet = cmdlet;
             _forDelete = forDelete;
             _mayBeOne = mayBeOne;
+            _forUpdate = forUpdate;
         }
 
         /// <summary>Full listings made to resolve names and ids.</summary>
@@ -111,6 +114,8 @@ namespace ComputeServices.Commands
             if (target.Problem != null) return new[] { target };
             try
             {
+                if (_forUpdate && target.Service == null && target.Reference?.IsById == false)
+                    ServiceRules.EnsureUpdatable(target.Reference.Binary, target.Reference);
                 var backend = _cmdlet.BackendForSource(target.Source);
                 IReadOnlyList<ComputeService> services;
                 if (target.Service != null)

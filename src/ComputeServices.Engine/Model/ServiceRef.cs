@@ -29,7 +29,8 @@ namespace ComputeServices
         public static ServiceRef ByHost(string host, string? binary = null)
         {
             if (string.IsNullOrWhiteSpace(host)) throw new ArgumentException("A host name must not be empty.", nameof(host));
-            return new ServiceRef(null, host.Trim(), string.IsNullOrWhiteSpace(binary) ? ServiceBinaries.Compute : binary!.Trim());
+            // Not trimmed: Nova matches host and binary exactly, and so do the listings this reference is compared with.
+            return new ServiceRef(null, host, string.IsNullOrWhiteSpace(binary) ? ServiceBinaries.Compute : binary);
         }
 
         public override string ToString() => IsById ? Id! : $"{Binary}@{Host}";

@@ -96,7 +96,12 @@ namespace ComputeServices.Nova
             var found = all.Where(s => ServiceIdentity.Names(reference, s)).ToList();
             if (found.Count == 1) return found[0];
             if (found.Count == 0)
-                throw await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
+            {
+                var notFound = await NotFoundOrCellUnreachableAsync(reference, ServiceRules.NotFoundText(id, reference.ForDelete), cancellationToken).ConfigureAwait(false);
+                if (notFound.ErrorId == ErrorIds.ServiceNotFound)
+                    notFound.RecommendedAction = ServiceRules.IdNotFoundAdvice(id) + " " + HiddenRecordAdvice;
+                throw notFound;
+            }
             throw Ambiguous(reference, found, $"Service id {id} refers to multiple services.");
         }
 
@@ -307,11 +312,17 @@ namespace ComputeServices.Nova
             return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
         }
 
+        // Nova lists no nova-osapi_compute or nova-metadata record (bug 1543625) but deletes one by id: this module acts
+        // only on what it can list and check first, so it cannot tell such a record from an unknown id.
+        private const string HiddenRecordAdvice =
+            "Nova never lists nova-osapi_compute or nova-metadata records, and this module acts only on services Nova lists: " +
+            "if the id is one of those, Nova refuses to update it and deletes it (openstack compute service delete <id>).";
+
         private static ComputeServiceException NotFound(ServiceRef reference, string message)
             => new ComputeServiceException(ErrorIds.ServiceNotFound, FailureKind.NotFound, message)
             {
                 Target = reference,
-                RecommendedAction = "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.",
+                RecommendedAction = ServiceRules.HostNotFoundAdvice(reference.Host),
             };
 
         private static ComputeServiceException Ambiguous(ServiceRef reference, IEnumerable<ComputeService> matches, string message)

@@ -7,8 +7,8 @@ namespace ComputeServices.Rules
     /// <summary>
     /// How a name or id given by the user matches a service, the same for Get-ComputeService and every cmdlet that acts:
     /// a literal host name matches exactly and case-sensitively, as Nova does; a wildcard pattern (<c>*</c>, <c>?</c>,
-    /// <c>[a-z]</c>, as in PowerShell) matches case-insensitively, on the client; uuids compare as values (any letter case,
-    /// with or without hyphens); other ids (legacy integers) compare exactly.
+    /// <c>[a-z]</c>, as in PowerShell) matches case-insensitively, on the client; ids (uuids and legacy integers) compare
+    /// exactly, as Nova's database does.
     /// </summary>
     public static class ServiceIdentity
     {
@@ -48,13 +48,14 @@ namespace ComputeServices.Rules
             return sb.ToString();
         }
 
+        /// <summary>
+        /// Ids compare as strings, as Nova's database compares a service uuid: a uuid in upper case, in braces or without
+        /// hyphens names no service there (404), so it names none here either.
+        /// </summary>
         public static bool SameId(string? wanted, string? actual)
         {
             if (wanted == null || actual == null) return false;
-            var a = wanted.Trim();
-            var b = actual.Trim();
-            if (Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y)) return x == y;
-            return string.Equals(a, b, StringComparison.Ordinal);
+            return string.Equals(wanted.Trim(), actual.Trim(), StringComparison.Ordinal);
         }
 
         /// <summary>

@@ -32,6 +32,22 @@ namespace ComputeServices.Rules
         public static string NotFoundText(string id, bool forDelete)
             => forDelete ? $"Service {id} not found." : $"Service {id} could not be found.";
 
+        /// <summary>
+        /// What to do about a host name that matched nothing. Names are never trimmed (Nova compares them exactly, so a
+        /// trimmed name would act on a host that Get-ComputeService with the same name does not find): say so when the
+        /// name begins or ends with white space.
+        /// </summary>
+        public static string HostNotFoundAdvice(string? host)
+            => host != null && host.Length > 0 && (char.IsWhiteSpace(host[0]) || char.IsWhiteSpace(host[host.Length - 1]))
+                ? $"The host name '{host}' begins or ends with white space: names are not trimmed, because Nova matches them exactly. Remove the white space."
+                : "Host names match exactly and are case-sensitive (FQDN or short name, as Nova registered them); list them with Get-ComputeService.";
+
+        /// <summary>What to do about an id that matched nothing: a uuid spelled otherwise than Nova stores it gets its stored form.</summary>
+        public static string IdNotFoundAdvice(string id)
+            => Guid.TryParse(id, out var uuid) && !string.Equals(uuid.ToString("D"), id, StringComparison.Ordinal)
+                ? $"Nova compares a service uuid as it is stored (lower case, with hyphens, as listed): '{id}' names no service there. Use '{uuid:D}'."
+                : "List the services with Get-ComputeService; the service may already have been deleted.";
+
         /// <summary>Every request check that needs no server state, for a client to run before sending anything.</summary>
         public static void ValidateChange(ServiceChange change)
         {
@@ -79,13 +95,19 @@ namespace ComputeServices.Rules
         }
 
         /// <summary>Only nova-compute services can be updated (Nova bug 1805164).</summary>
-        public static void EnsureUpdatable(ComputeService service)
+        public static void EnsureUpdatable(ComputeService service) => EnsureUpdatable(service.Binary, service);
+
+        /// <summary>
+        /// The same check for a service named by host and binary, made before the host is looked up: Nova's legacy
+        /// actions (PUT os-services/disable etc.) refuse the binary (400) before they look for the host (404).
+        /// </summary>
+        public static void EnsureUpdatable(string? binary, object target)
         {
-            if (!string.Equals(service.Binary, ServiceBinaries.Compute, StringComparison.Ordinal))
+            if (!string.Equals(binary, ServiceBinaries.Compute, StringComparison.Ordinal))
                 throw new ComputeServiceException(ErrorIds.ServiceUpdateNotSupported, FailureKind.InvalidOperation,
-                    $"Updating a {service.Binary} service is not supported. Only nova-compute services can be updated.")
+                    $"Updating a {binary} service is not supported. Only nova-compute services can be updated.")
                 {
-                    Target = service,
+                    Target = target,
                     RecommendedAction = "Only nova-compute services can be enabled, disabled or forced down; stop or reconfigure the process instead.",
                 };
         }

@@ -133,7 +133,7 @@ namespace ComputeServices.Commands
                && (State == null || State.Any(v => string.Equals(v, s.State, StringComparison.OrdinalIgnoreCase)))
                && (byId == null || byId.Values.Any(found => found != null && ServiceIdentity.SameId(found.Id, s.Id)));
 
-        // Ids as the mutating cmdlets take them: a uuid in any spelling, or a legacy integer id that only the backend can
+        // Ids as the mutating cmdlets take them: a uuid as Nova stores it, or a legacy integer id that only the backend can
         // map (the inventory keeps them; Nova below 2.53 lists them). An id the backend rejects is reported here.
         private Dictionary<string, ComputeService?> MatchIds(List<string> ids, IReadOnlyList<ComputeService> services)
         {
@@ -180,7 +180,9 @@ namespace ComputeServices.Commands
                         $"No compute service on host '{host}' matches the other filters.")
                     {
                         Target = host,
-                        RecommendedAction = "Host names match exactly and case-sensitively, as Nova registered them (FQDN or short name); a wildcard such as '" + host + "*' matches case-insensitively.",
+                        RecommendedAction = host.Trim() != host
+                            ? Rules.ServiceRules.HostNotFoundAdvice(host)
+                            : "Host names match exactly and case-sensitively, as Nova registered them (FQDN or short name); a wildcard such as '" + host + "*' matches case-insensitively.",
                     });
         }
 

@@ -86,6 +86,18 @@ namespace ComputeServices.Commands
         {
             var condition = Condition;
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
+            foreach (var backend in _targets.Select(t => t.Backend).Distinct())
+            {
+                try
+                {
+                    Run(token => WaitSupport.EnsureObservableAsync(backend, condition, token));
+                }
+                catch (ComputeServiceException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.From(ex));
+                    throw;
+                }
+            }
             // Each target is watched where it lives: one listing per poll and place, whatever the number of targets.
             var places = _targets.GroupBy(t => t.Backend)
                 .Select(g => (Backend: g.Key, Targets: g.Select(t => t.Target).ToList()))

@@ -40,8 +40,26 @@ namespace ComputeServices.Tests.Inventory
             var hidden = t.Read().Services.Single(s => s.Binary == "nova-metadata");
             var byHost = Assert.Throws<ComputeServiceException>(() => Ops.Resolve(backend, "controller-01", "nova-metadata"));
             Assert.Equal(ErrorIds.ServiceNotFound, byHost.ErrorId);
+            // Found only to be deleted (as Nova's DELETE); otherwise not found, with advice that says what it is.
             var byId = Assert.Throws<ComputeServiceException>(() => Ops.ResolveId(backend, hidden.Uuid));
             Assert.Equal(ErrorIds.ServiceNotFound, byId.ErrorId);
+            Assert.Contains("nova-metadata record on controller-01, which Nova never lists", byId.RecommendedAction);
+        }
+
+        [Fact]
+        public void AHiddenRecordIsDeletedByUuidAsNovaDoes()
+        {
+            using var t = With(WithHiddenBinaries());
+            var backend = t.Backend();
+            var hidden = t.Read().Services.Single(s => s.Binary == "nova-osapi_compute");
+            var found = backend.ResolveAsync(ServiceRef.ById(hidden.Uuid, forDelete: true), default).GetAwaiter().GetResult();
+            Assert.Equal(("controller-01", "nova-osapi_compute"), (found.Host, found.Binary));
+            Assert.True(Ops.TestRemoval(backend, found).CanRemove);
+
+            Ops.Delete(backend, found);
+
+            Assert.DoesNotContain(t.Read().Services, s => s.Uuid == hidden.Uuid);
+            Assert.Equal(14, t.Read().Services.Count);
         }
 
         [Fact]

@@ -282,10 +282,17 @@ namespace ComputeServices.Tests.Inventory
         }
 
         [Fact]
-        public void UuidResolution_IgnoresCase()
+        public void UuidResolution_MatchesTheStoredSpellingOnly()
         {
             var uuid = Stored("compute-free-01").Uuid;
-            Assert.Equal("compute-free-01", Ops.ResolveId(_backend, uuid.ToUpperInvariant()).Host);
+            Assert.Equal("compute-free-01", Ops.ResolveId(_backend, uuid).Host);
+            // As Nova's database: upper case, braces or no hyphens name no service (404), with the stored form as advice.
+            foreach (var other in new[] { uuid.ToUpperInvariant(), "{" + uuid + "}", uuid.Replace("-", "") })
+            {
+                var ex = Assert.Throws<ComputeServiceException>(() => Ops.ResolveId(_backend, other));
+                Assert.Equal(ErrorIds.ServiceNotFound, ex.ErrorId);
+                Assert.Contains("Use '" + uuid + "'", ex.RecommendedAction);
+            }
         }
 
         [Fact]

@@ -73,6 +73,7 @@ namespace ComputeServices.Tests.Maintenance
 
         [Theory]
         [InlineData("AUTO: Connection to libvirt lost: 1", "nova-compute")]
+        [InlineData("set by vmwareapi host_state", "nova-compute")]
         [InlineData("New compute service disabled due to config option.", "nova")]
         [InlineData("New service disabled due to config option.", "nova")]
         [InlineData("Masakari detected host failed.", "masakari")]

@@ -44,7 +44,7 @@ namespace ComputeServices.Tests.Maintenance
         public void A_target_is_found_by_id_or_by_host_and_binary_and_reached_once()
         {
             var condition = new WaitCondition(ServiceState.Up);
-            var byId = new WaitTarget(Svc(Uuid.ToUpperInvariant(), "h1", "down"), null);
+            var byId = new WaitTarget(Svc(Uuid, "h1", "down"), null);
             var byHost = new WaitTarget(null, ServiceRef.ByHost("h2"));
             var listing = new[] { Svc(Uuid, "h1", "up"), Svc("x", "h2", "down") };
 

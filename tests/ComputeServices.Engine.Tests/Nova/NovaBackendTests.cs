@@ -132,7 +132,11 @@ namespace ComputeServices.Tests.Nova
         public async Task Resolves_ids_by_listing_and_checks_their_form_per_microversion()
         {
             var (nova, backend) = Create("2.53");
-            Assert.Equal("host1", (await backend.ResolveAsync(ServiceRef.ById(Host1ComputeUuid.ToUpperInvariant()), None)).Host);
+            Assert.Equal("host1", (await backend.ResolveAsync(ServiceRef.ById(Host1ComputeUuid), None)).Host);
+            // Nova's database compares the uuid as stored: upper case is valid (is_uuid_like) but names nothing (404).
+            var upper = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.ResolveAsync(ServiceRef.ById(Host1ComputeUuid.ToUpperInvariant()), None));
+            Assert.Equal(ErrorIds.ServiceNotFound, upper.ErrorId);
+            Assert.Contains("Use '" + Host1ComputeUuid + "'", upper.RecommendedAction);
             var bad = await Assert.ThrowsAsync<ComputeServiceException>(() => backend.ResolveAsync(ServiceRef.ById("7"), None));
             Assert.Equal(ErrorIds.InvalidServiceId, bad.ErrorId);
             Assert.Equal("Invalid uuid 7", bad.Message);

@@ -78,10 +78,11 @@ namespace ComputeServices.Tests.Rules
         }
 
         [Fact]
-        public void One_identity_by_id_any_spelling_else_by_host_and_binary()
+        public void One_identity_by_id_as_stored_else_by_host_and_binary()
         {
             var listed = Svc();
-            Assert.True(ServiceIdentity.Same(listed, Svc(id: "3F1EE6A41D2C4F4C9B672A4C57A0C101", host: "renamed")));
+            Assert.True(ServiceIdentity.Same(listed, Svc(id: "3f1ee6a4-1d2c-4f4c-9b67-2a4c57a0c101", host: "renamed")));
+            Assert.False(ServiceIdentity.Same(listed, Svc(id: "3F1EE6A41D2C4F4C9B672A4C57A0C101", host: "renamed")));   // as Nova's database
             Assert.False(ServiceIdentity.Same(listed, Svc(id: "3f1ee6a4-1d2c-4f4c-9b67-2a4c57a0c102")));
             Assert.True(ServiceIdentity.Same(Svc(id: null), listed));                      // a down-cell record has no id
             Assert.False(ServiceIdentity.Same(Svc(id: null, binary: "nova-scheduler"), listed));
